@@ -1,0 +1,74 @@
+/// A mutable handle to one float leaf of a value, as visited by
+/// [`ShadowCheck::visit_floats_mut`](crate::ShadowCheck::visit_floats_mut).
+///
+/// Leaves of both precisions are read and written as `f64`; an `f32` leaf
+/// rounds on [`set`](Self::set), and `f32 -> f64 -> f32` round trips exactly.
+///
+/// ```
+/// use autodiff_safe::FloatMut;
+///
+/// let mut x = 1.5_f32;
+/// let mut leaf = FloatMut::F32(&mut x);
+/// assert_eq!(leaf.get(), 1.5);
+/// leaf.set(2.25);
+/// assert_eq!(x, 2.25);
+/// ```
+#[derive(Debug)]
+pub enum FloatMut<'a> {
+    /// An `f32` leaf.
+    F32(&'a mut f32),
+    /// An `f64` leaf.
+    F64(&'a mut f64),
+}
+
+impl FloatMut<'_> {
+    /// The leaf's value, widened to `f64`.
+    ///
+    /// ```
+    /// use autodiff_safe::FloatMut;
+    ///
+    /// let mut x = 0.5_f64;
+    /// assert_eq!(FloatMut::F64(&mut x).get(), 0.5);
+    /// ```
+    #[must_use]
+    pub fn get(&self) -> f64 {
+        match self {
+            Self::F32(x) => f64::from(**x),
+            Self::F64(x) => **x,
+        }
+    }
+
+    /// Stores `value`, rounded to the leaf's precision.
+    ///
+    /// ```
+    /// use autodiff_safe::FloatMut;
+    ///
+    /// let mut x = 0.0_f64;
+    /// FloatMut::F64(&mut x).set(3.0);
+    /// assert_eq!(x, 3.0);
+    /// ```
+    pub fn set(&mut self, value: f64) {
+        match self {
+            // Rounding to the leaf's own precision is the point of the cast.
+            #[allow(clippy::cast_possible_truncation, reason = "f32 leaves store f32")]
+            Self::F32(x) => **x = value as f32,
+            Self::F64(x) => **x = value,
+        }
+    }
+
+    /// The leaf's machine epsilon, which sets the finite-difference step.
+    ///
+    /// ```
+    /// use autodiff_safe::FloatMut;
+    ///
+    /// let mut x = 0.0_f32;
+    /// assert_eq!(FloatMut::F32(&mut x).epsilon(), f64::from(f32::EPSILON));
+    /// ```
+    #[must_use]
+    pub fn epsilon(&self) -> f64 {
+        match self {
+            Self::F32(_) => f64::from(f32::EPSILON),
+            Self::F64(_) => f64::EPSILON,
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Runtime of [`autodiff-safe`](https://docs.rs/autodiff-safe).
+//!
+//! Users depend on the `autodiff-safe` facade, which re-exports everything
+//! here together with the derive and attribute macros. This crate holds:
+//!
+//! - [`ShadowCheck`], the unsafe trait whose `Ok` is the promise that a shadow
+//!   has exactly its primal's structure, with impls for the std types;
+//! - [`ShadowError`], which says where and how a shadow differs;
+//! - [`check`], [`make_zero`] and [`set_zero`];
+//! - [`reference`], the finite-difference backend used without Enzyme.
+//!
+//! ```
+//! use autodiff_core::{check, make_zero};
+//!
+//! let weights = vec![vec![1.0_f64, 2.0], vec![3.0]];
+//! let shadow = make_zero(&weights);
+//! assert!(check(&weights, &shadow).is_ok());
+//! assert!(check(&weights, &vec![vec![0.0, 0.0], vec![]]).is_err());
+//! ```
+
+#![warn(missing_docs)]
+
+mod error;
+mod float;
+mod impls;
+mod ops;
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::private::*;
+}
+mod private;
+pub mod reference;
+mod shadow;
+
+pub use error::{Mismatch, PathSegment, ShadowError};
+pub use float::FloatMut;
+pub use ops::{check, make_zero, set_zero};
+pub use shadow::ShadowCheck;

@@ -1,0 +1,527 @@
+//! The reference backend: derivatives by central finite differences.
+//!
+//! Without the `enzyme` feature, the checked derivatives that
+//! `#[autodiff_reverse]` and `#[autodiff_forward]` generate compute their
+//! outputs here, with std's documented semantics:
+//!
+//! - **Reverse mode** returns the primal result and the gradients of `Active`
+//!   inputs, *adds* the gradient into the shadow of every `Duplicated` `&T`
+//!   input, and replaces the shadow of every `Duplicated` `&mut T` argument
+//!   (its seed on entry) by the gradient with respect to that argument's
+//!   initial value, so a pure output's seed ends at zero.
+//! - **Forward mode** returns the tangent of the result and *overwrites* the
+//!   shadow of every `Dual` `&mut T` argument with the tangent of its final
+//!   value.
+//!
+//! Reverse mode perturbs each float leaf `x` of the differentiated arguments
+//! by `h = cbrt(eps) * max(1, |x|)` in each direction: `2n` primal calls for
+//! `n` leaves, plus the one call that produces the primal outputs. Forward
+//! mode perturbs along each tangent: two calls per tangent. The error is
+//! `O(h^2)`, about `1e-8` relative for smooth `f64` functions and `1e-3` for
+//! `f32`; functions with kinks (`if`, `abs`) are exact away from the kink and
+//! wrong at it. Use the `enzyme` feature for exact derivatives.
+//!
+//! Everything here is called by generated code; its items are public so that
+//! code can name them, and stable only as far as the macros need.
+//!
+//! ```
+//! use autodiff_safe::autodiff_reverse;
+//!
+//! #[autodiff_reverse(d_sum_sq, Duplicated, Active)]
+//! fn sum_sq(x: &[f64]) -> f64 {
+//!     x.iter().map(|v| v * v).sum()
+//! }
+//!
+//! let x = [1.0, -2.0, 3.0];
+//! let mut dx = [0.0; 3];
+//! let y = d_sum_sq(&x, &mut dx, 1.0);
+//! assert_eq!(y, 14.0);
+//! for (g, v) in dx.iter().zip(x) {
+//!     assert!((g - 2.0 * v).abs() < 1e-7);
+//! }
+//! ```
+
+use crate::{FloatMut, ShadowCheck};
+
+/// A float scalar the reference backend can perturb: `f32` or `f64`.
+///
+/// ```
+/// use autodiff_safe::reference::Float;
+///
+/// assert_eq!(<f32 as Float>::from_f64(0.5).to_f64(), 0.5);
+/// ```
+pub trait Float: Copy + sealed::Sealed {
+    /// Machine epsilon, as `f64`.
+    const EPSILON: f64;
+    /// Widens to `f64`.
+    fn to_f64(self) -> f64;
+    /// Rounds from `f64`.
+    fn from_f64(value: f64) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+impl Float for f32 {
+    const EPSILON: f64 = f32::EPSILON as f64;
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    #[allow(clippy::cast_possible_truncation, reason = "rounding to f32 is the intent")]
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+}
+
+impl Float for f64 {
+    const EPSILON: f64 = f64::EPSILON;
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn from_f64(value: f64) -> Self {
+        value
+    }
+}
+
+/// The step for a leaf of value `value` and precision `epsilon`.
+fn step(value: f64, epsilon: f64) -> f64 {
+    epsilon.cbrt() * value.abs().max(1.0)
+}
+
+/// Where the next perturbation goes: the `target`-th float leaf, counted
+/// across all differentiated arguments in signature order.
+///
+/// ```
+/// use autodiff_safe::reference::{copy_perturbed, Cursor};
+///
+/// let mut cursor = Cursor::leaf(1, 1.0);
+/// let copy = copy_perturbed(&[1.0_f64, 2.0][..], &mut cursor);
+/// assert_eq!(copy[0], 1.0);
+/// assert!(copy[1] > 2.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    target: usize,
+    sign: f64,
+    position: usize,
+    applied: f64,
+}
+
+impl Cursor {
+    /// Perturbs leaf `target` by one step in the direction of `sign`.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::Cursor;
+    ///
+    /// let cursor = Cursor::leaf(0, -1.0);
+    /// assert_eq!(cursor.position(), 0);
+    /// ```
+    #[must_use]
+    pub fn leaf(target: usize, sign: f64) -> Self {
+        Self {
+            target,
+            sign,
+            position: 0,
+            applied: f64::NAN,
+        }
+    }
+
+    /// How many leaves this cursor has passed.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::{copy_perturbed, Cursor};
+    ///
+    /// let mut cursor = Cursor::leaf(usize::MAX, 1.0);
+    /// let _ = copy_perturbed(&vec![1.0_f64; 3], &mut cursor);
+    /// assert_eq!(cursor.position(), 3);
+    /// ```
+    #[must_use]
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    fn visit(&mut self, mut leaf: FloatMut<'_>) {
+        if self.position == self.target {
+            let value = leaf.get();
+            leaf.set(value + self.sign * step(value, leaf.epsilon()));
+            self.applied = leaf.get();
+        }
+        self.position += 1;
+    }
+}
+
+/// The number of float leaves of `value`.
+///
+/// ```
+/// use autodiff_safe::reference::leaf_count;
+///
+/// assert_eq!(leaf_count(&(1.0_f64, vec![2.0_f32; 4], 7_usize)), 5);
+/// ```
+#[must_use]
+pub fn leaf_count<T: ShadowCheck + ?Sized>(value: &T) -> usize {
+    let mut count = 0;
+    value.visit_floats(&mut |_| count += 1);
+    count
+}
+
+/// The float leaves of `value`, in traversal order.
+///
+/// ```
+/// use autodiff_safe::reference::floats;
+///
+/// assert_eq!(floats(&[1.0_f32, 2.0][..]), [1.0, 2.0]);
+/// ```
+#[must_use]
+pub fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
+    let mut leaves = Vec::new();
+    value.visit_floats(&mut |leaf| leaves.push(leaf));
+    leaves
+}
+
+/// A deep copy of `value` built from [`ShadowCheck::make_zero_boxed`] and its
+/// float leaves, so that no `Clone` bound is needed.
+fn copy<T: ShadowCheck + ?Sized>(value: &T) -> Box<T> {
+    let leaves = floats(value);
+    let mut copy = value.make_zero_boxed();
+    let mut source = leaves.into_iter();
+    copy.visit_floats_mut(&mut |mut leaf| {
+        if let Some(value) = source.next() {
+            leaf.set(value);
+        }
+    });
+    copy
+}
+
+/// A copy of `value` with the cursor's leaf perturbed, if it falls in
+/// `value`.
+///
+/// ```
+/// use autodiff_safe::reference::{copy_perturbed, Cursor};
+///
+/// let mut cursor = Cursor::leaf(5, 1.0);
+/// let copy = copy_perturbed(&vec![1.0_f64, 2.0], &mut cursor);
+/// assert_eq!(*copy, [1.0, 2.0]);
+/// ```
+#[must_use]
+pub fn copy_perturbed<T: ShadowCheck + ?Sized>(value: &T, cursor: &mut Cursor) -> Box<T> {
+    let mut copy = copy(value);
+    copy.visit_floats_mut(&mut |leaf| cursor.visit(leaf));
+    copy
+}
+
+/// `value`, perturbed if it is the cursor's leaf.
+///
+/// ```
+/// use autodiff_safe::reference::{scalar_perturbed, Cursor};
+///
+/// let mut cursor = Cursor::leaf(0, -1.0);
+/// assert!(scalar_perturbed(2.0_f64, &mut cursor) < 2.0);
+/// ```
+#[must_use]
+pub fn scalar_perturbed<F: Float + ShadowCheck>(mut value: F, cursor: &mut Cursor) -> F {
+    value.visit_floats_mut(&mut |leaf| cursor.visit(leaf));
+    value
+}
+
+/// Central differences of a reverse-mode loss: for each of the `leaves`
+/// leaves, `eval` runs the primal on copies with that leaf moved one step up,
+/// then one step down, and returns the loss of each of the `W` batch lanes.
+///
+/// Returns the gradient of each lane. `eval` is called exactly `2 * leaves`
+/// times.
+///
+/// ```
+/// use autodiff_safe::reference::{copy_perturbed, gradient};
+///
+/// let x = [3.0_f64];
+/// let [g] = gradient::<1>(1, |cursor| {
+///     let x = copy_perturbed(&x[..], cursor);
+///     [x[0] * x[0]]
+/// });
+/// assert!((g[0] - 6.0).abs() < 1e-7);
+/// ```
+pub fn gradient<const W: usize>(
+    leaves: usize,
+    mut eval: impl FnMut(&mut Cursor) -> [f64; W],
+) -> [Vec<f64>; W] {
+    let mut lanes = std::array::from_fn(|_| vec![0.0; leaves]);
+    for leaf in 0..leaves {
+        let mut up = Cursor::leaf(leaf, 1.0);
+        let loss_up = eval(&mut up);
+        let mut down = Cursor::leaf(leaf, -1.0);
+        let loss_down = eval(&mut down);
+        // Dividing by the steps actually stored cancels their rounding.
+        let run = up.applied - down.applied;
+        for (lane, (high, low)) in lanes.iter_mut().zip(loss_up.iter().zip(loss_down)) {
+            lane[leaf] = (high - low) / run;
+        }
+    }
+    lanes
+}
+
+/// Adds `seed * value` to every lane's loss: the contribution of an `Active`
+/// float return with seed `dret`.
+///
+/// ```
+/// use autodiff_safe::reference::add_return;
+///
+/// let mut loss = [0.0; 2];
+/// add_return(&mut loss, 3.0_f64, 2.0);
+/// assert_eq!(loss, [6.0, 6.0]);
+/// ```
+pub fn add_return<F: Float, const W: usize>(loss: &mut [f64; W], value: F, seed: F) {
+    let term = seed.to_f64() * value.to_f64();
+    for lane in loss {
+        *lane += term;
+    }
+}
+
+/// Adds `seeds[lane] . floats(value)` to each lane's loss: the contribution of
+/// a `Duplicated` `&mut` argument, whose shadow holds the seed of its final
+/// value.
+///
+/// ```
+/// use autodiff_safe::reference::add_seed_dot;
+///
+/// let mut loss = [0.0];
+/// add_seed_dot(&mut loss, &[2.0_f64, 3.0][..], &[vec![1.0, 10.0]]);
+/// assert_eq!(loss, [32.0]);
+/// ```
+pub fn add_seed_dot<T: ShadowCheck + ?Sized, const W: usize>(
+    loss: &mut [f64; W],
+    value: &T,
+    seeds: &[Vec<f64>; W],
+) {
+    let leaves = floats(value);
+    for (lane, seed) in loss.iter_mut().zip(seeds) {
+        *lane += leaves.iter().zip(seed).map(|(x, s)| x * s).sum::<f64>();
+    }
+}
+
+/// Adds `gradient` leaf by leaf into `shadow` (reverse mode, `&T` inputs).
+///
+/// ```
+/// use autodiff_safe::reference::accumulate;
+///
+/// let mut shadow = vec![1.0_f64, 1.0];
+/// accumulate(&mut shadow, &[0.5, 2.0]);
+/// assert_eq!(shadow, [1.5, 3.0]);
+/// ```
+pub fn accumulate<T: ShadowCheck + ?Sized>(shadow: &mut T, gradient: &[f64]) {
+    let mut source = gradient.iter();
+    shadow.visit_floats_mut(&mut |mut leaf| {
+        if let Some(delta) = source.next() {
+            let value = leaf.get();
+            leaf.set(value + delta);
+        }
+    });
+}
+
+/// Stores `values` leaf by leaf into `shadow` (reverse mode `&mut` arguments,
+/// forward-mode outputs).
+///
+/// ```
+/// use autodiff_safe::reference::overwrite;
+///
+/// let mut shadow = vec![1.0_f64, 1.0];
+/// overwrite(&mut shadow, &[0.5, 2.0]);
+/// assert_eq!(shadow, [0.5, 2.0]);
+/// ```
+pub fn overwrite<T: ShadowCheck + ?Sized>(shadow: &mut T, values: &[f64]) {
+    let mut source = values.iter();
+    shadow.visit_floats_mut(&mut |mut leaf| {
+        if let Some(value) = source.next() {
+            leaf.set(*value);
+        }
+    });
+}
+
+/// Converts a gradient entry to an `Active` input's float type.
+///
+/// ```
+/// use autodiff_safe::reference::to_float;
+///
+/// let g: f32 = to_float(0.5);
+/// assert_eq!(g, 0.5);
+/// ```
+#[must_use]
+pub fn to_float<F: Float>(value: f64) -> F {
+    F::from_f64(value)
+}
+
+/// A forward-mode evaluation point: every dual leaf moves by `t` times its
+/// tangent.
+///
+/// ```
+/// use autodiff_safe::reference::{copy_along, Direction};
+///
+/// let direction = Direction::new(0.5);
+/// let moved = copy_along(&[1.0_f64, 2.0][..], &[2.0, 0.0], &direction);
+/// assert_eq!(*moved, [2.0, 2.0]);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Direction {
+    t: f64,
+}
+
+impl Direction {
+    /// A point `t` along the tangents.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::Direction;
+    ///
+    /// let _ = Direction::new(1e-5);
+    /// ```
+    #[must_use]
+    pub fn new(t: f64) -> Self {
+        Self { t }
+    }
+}
+
+/// A copy of `value` moved along `tangent` (its shadow's leaves).
+#[must_use]
+pub fn copy_along<T: ShadowCheck + ?Sized>(
+    value: &T,
+    tangent: &[f64],
+    direction: &Direction,
+) -> Box<T> {
+    let mut copy = copy(value);
+    let mut tangent = tangent.iter();
+    copy.visit_floats_mut(&mut |mut leaf| {
+        if let Some(dx) = tangent.next() {
+            let x = leaf.get();
+            leaf.set(x + direction.t * dx);
+        }
+    });
+    copy
+}
+
+/// A scalar moved along its tangent.
+///
+/// ```
+/// use autodiff_safe::reference::{scalar_along, Direction};
+///
+/// assert_eq!(scalar_along(1.0_f64, 2.0, &Direction::new(0.25)), 1.5);
+/// ```
+#[must_use]
+pub fn scalar_along<F: Float>(value: F, tangent: F, direction: &Direction) -> F {
+    F::from_f64(value.to_f64() + direction.t * tangent.to_f64())
+}
+
+/// Scale facts about the dual inputs, used to pick the forward step.
+///
+/// ```
+/// use autodiff_safe::reference::Scale;
+///
+/// let mut scale = Scale::default();
+/// scale.include(&[3.0_f64, -4.0][..], &[1.0, 0.5]);
+/// assert_eq!(scale.step(), f64::EPSILON.cbrt() * 4.0);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    max_value: f64,
+    max_tangent: f64,
+    epsilon: f64,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Self {
+            max_value: 1.0,
+            max_tangent: 0.0,
+            epsilon: f64::EPSILON,
+        }
+    }
+}
+
+impl Scale {
+    /// Takes a dual input and its tangent into account.
+    pub fn include<T: ShadowCheck + ?Sized>(&mut self, value: &T, tangent: &[f64]) {
+        let mut copy = value.make_zero_boxed();
+        copy.visit_floats_mut(&mut |leaf| self.epsilon = self.epsilon.max(leaf.epsilon()));
+        value.visit_floats(&mut |x| self.max_value = self.max_value.max(x.abs()));
+        for dx in tangent {
+            self.max_tangent = self.max_tangent.max(dx.abs());
+        }
+    }
+
+    /// Takes a dual scalar and its tangent into account.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::Scale;
+    ///
+    /// let mut scale = Scale::default();
+    /// scale.include_scalar(2.0_f32, 0.0);
+    /// assert!(scale.is_zero());
+    /// ```
+    pub fn include_scalar<F: Float>(&mut self, value: F, tangent: F) {
+        self.epsilon = self.epsilon.max(F::EPSILON);
+        self.max_value = self.max_value.max(value.to_f64().abs());
+        self.max_tangent = self.max_tangent.max(tangent.to_f64().abs());
+    }
+
+    /// Whether every tangent is zero, so the directional derivative is zero.
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        self.max_tangent == 0.0
+    }
+
+    /// The step `t` along the tangents: each leaf moves by at most
+    /// `cbrt(eps) * max(1, |x|_max)`.
+    #[must_use]
+    pub fn step(&self) -> f64 {
+        if self.is_zero() {
+            return 0.0;
+        }
+        step(self.max_value, self.epsilon) / self.max_tangent
+    }
+}
+
+/// Central differences along one tangent: `eval` runs the primal at
+/// `+step` and `-step` along the tangents and returns its float outputs
+/// (the return value, then the final leaves of every `&mut` dual argument).
+/// Returns their tangents, or zeros when every input tangent is zero (then
+/// `eval` still runs once, for the output count).
+///
+/// ```
+/// use autodiff_safe::reference::{directional, scalar_along, Scale};
+///
+/// let (x, dx) = (3.0_f64, 1.0);
+/// let mut scale = Scale::default();
+/// scale.include_scalar(x, dx);
+/// let tangent = directional(&scale, |direction| {
+///     let x = scalar_along(x, dx, direction);
+///     vec![x * x]
+/// });
+/// assert!((tangent[0] - 6.0).abs() < 1e-7);
+/// ```
+pub fn directional(scale: &Scale, mut eval: impl FnMut(&Direction) -> Vec<f64>) -> Vec<f64> {
+    let t = scale.step();
+    if t == 0.0 {
+        return vec![0.0; eval(&Direction::new(0.0)).len()];
+    }
+    let up = eval(&Direction::new(t));
+    let down = eval(&Direction::new(-t));
+    up.iter()
+        .zip(down)
+        .map(|(high, low)| (high - low) / (2.0 * t))
+        .collect()
+}
+
+/// Splits a `Dualv` shadow's leaves into `W` lane tangents of equal length.
+///
+/// ```
+/// use autodiff_safe::reference::vector_lanes;
+///
+/// let [a, b] = vector_lanes::<_, 2>(&[1.0_f64, 2.0, 3.0, 4.0][..]);
+/// assert_eq!((a, b), (vec![1.0, 2.0], vec![3.0, 4.0]));
+/// ```
+#[must_use]
+pub fn vector_lanes<T: ShadowCheck + ?Sized, const W: usize>(shadow: &T) -> [Vec<f64>; W] {
+    let leaves = floats(shadow);
+    let lane = leaves.len() / W.max(1);
+    std::array::from_fn(|index| leaves[index * lane..(index + 1) * lane].to_vec())
+}

@@ -1,0 +1,236 @@
+use crate::{FloatMut, ShadowError};
+
+/// A type whose shadow can be checked against its primal before Enzyme
+/// reads or writes through it.
+///
+/// Enzyme's derivative functions receive, next to every differentiated
+/// argument, a *shadow* of the same type (`dx` for `x`). The generated code
+/// walks the shadow exactly as the primal code walks the primal: if the
+/// primal slice has three elements, the derivative reads and writes three
+/// elements of the shadow, whatever the shadow's own length. `ShadowCheck`
+/// makes that assumption checkable: [`check_shadow`](Self::check_shadow)
+/// compares the two values and refuses any difference in structure.
+///
+/// The other methods give every checked type what a derivative needs around
+/// the check: a zeroed shadow of the right shape ([`make_zero`](Self::make_zero)),
+/// zeroing in place ([`set_zero`](Self::set_zero)), and a walk over the float
+/// leaves used by the finite-difference [reference backend](crate::reference).
+///
+/// Derive it with `#[derive(ShadowCheck)]` from `autodiff_safe`.
+///
+/// ```
+/// use autodiff_safe::ShadowCheck;
+///
+/// #[derive(ShadowCheck)]
+/// struct Layer {
+///     w: Vec<f64>,
+///     b: Vec<f64>,
+/// }
+///
+/// let layer = Layer { w: vec![1.0, 2.0], b: vec![0.5] };
+/// let short = Layer { w: vec![0.0], b: vec![0.0] };
+/// let err = layer.check_shadow(&short).unwrap_err();
+/// assert_eq!(err.path(), ".w");
+/// ```
+///
+/// # Safety
+///
+/// `check_shadow(primal, shadow)` returning `Ok(())` promises that every
+/// memory location a derivative of code operating on `primal` may read or
+/// write through `shadow`, following the same field projections, indices,
+/// pointer dereferences and enum discriminants, exists in `shadow`, is
+/// exclusively reachable through it, and has the same layout and enum variant
+/// as the corresponding location in `primal`. In particular:
+///
+/// - every owned buffer reachable from `shadow` (a `Vec`'s or `Box<[T]>`'s
+///   allocation, a `String`'s bytes) has the same length as the primal's;
+/// - every enum reachable from `shadow` is the same variant as the primal's;
+/// - no location reachable from `shadow` is behind a shared reference, a raw
+///   pointer or interior mutability (`Cell`, `RefCell`, `UnsafeCell`), since a
+///   reverse pass writes into the shadow through those paths;
+/// - the promise holds for all nested values, so an implementation must check
+///   (or be able to prove, as for `[T; N]`) every field it contains.
+///
+/// [`CHECK_IS_NOOP`](Self::CHECK_IS_NOOP) may be `true` only when
+/// `check_shadow` returns `Ok(())` for every pair of values of the type;
+/// containers skip their elements' checks on the strength of it.
+///
+/// [`make_zero`](Self::make_zero) and [`make_zero_boxed`](Self::make_zero_boxed)
+/// must return values that pass `check_shadow` against `self`.
+/// [`visit_floats`](Self::visit_floats) and
+/// [`visit_floats_mut`](Self::visit_floats_mut) must visit the float leaves of
+/// two values that pass `check_shadow` in the same order, so that the `i`-th
+/// leaf of a primal corresponds to the `i`-th leaf of its shadow. These are
+/// correctness requirements of the reference backend; `unsafe` code in this
+/// crate relies only on `check_shadow` and `CHECK_IS_NOOP`.
+///
+/// # Implementation
+///
+/// Derive it whenever you can: the derive checks every field, in declaration
+/// order, and cannot forget one. Implement it by hand for a type that holds
+/// its data in a way no derive can see, for example a matrix type that keeps
+/// `rows`, `cols` and a private `Vec<f64>` and indexes it as
+/// `data[r * cols + c]`. A hand-written implementation must compare every
+/// length, dimension and variant that the type's code uses to address memory,
+/// then recurse into every field by calling its `check_shadow`, adding a path
+/// segment on the way out ([`ShadowError::in_field`], [`ShadowError::at_index`],
+/// [`ShadowError::in_variant`]).
+///
+/// ```
+/// use autodiff_safe::{FloatMut, ShadowCheck, ShadowError};
+///
+/// /// A row-major matrix whose code indexes `data[r * cols + c]`.
+/// pub struct Matrix {
+///     rows: usize,
+///     cols: usize,
+///     data: Vec<f64>,
+/// }
+///
+/// // SAFETY: `check_shadow` compares both dimensions and the length of the
+/// // only buffer, which is all that `Matrix`'s code uses to address memory;
+/// // `f64` elements need no further check, so `CHECK_IS_NOOP` stays false
+/// // only because lengths can differ. `make_zero` copies the dimensions and
+/// // allocates `data` with the primal's length.
+/// unsafe impl ShadowCheck for Matrix {
+///     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
+///         if (self.rows, self.cols) != (shadow.rows, shadow.cols) {
+///             return Err(ShadowError::shape(
+///                 vec![self.rows, self.cols],
+///                 vec![shadow.rows, shadow.cols],
+///             ));
+///         }
+///         self.data.check_shadow(&shadow.data).map_err(|e| e.in_field("data"))
+///     }
+///     fn make_zero(&self) -> Self {
+///         Matrix { rows: self.rows, cols: self.cols, data: self.data.make_zero() }
+///     }
+///     fn make_zero_boxed(&self) -> Box<Self> {
+///         Box::new(self.make_zero())
+///     }
+///     fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
+///         self.data.visit_floats(visitor);
+///     }
+///     fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
+///         self.data.visit_floats_mut(visitor);
+///     }
+/// }
+///
+/// let m = Matrix { rows: 2, cols: 2, data: vec![1.0; 4] };
+/// let wrong = Matrix { rows: 1, cols: 4, data: vec![0.0; 4] };
+/// assert_eq!(
+///     m.check_shadow(&wrong).unwrap_err().to_string(),
+///     "shadow does not match its primal: primal has shape [2, 2], shadow has shape [1, 4]",
+/// );
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `autodiff_safe::ShadowCheck`, so its shadow cannot be checked",
+    label = "this shadow's structure cannot be checked against its primal",
+    note = "autodiff_safe checks every shadow against its primal before a derivative may read or write through it",
+    note = "derive it with `#[derive(autodiff_safe::ShadowCheck)]`, implement it by hand with `unsafe impl autodiff_safe::ShadowCheck` (see its `# Safety` section), or write the activity as `unsafe(Duplicated)` / `unsafe(Dual)` to get an unchecked `unsafe fn` derivative",
+    note = "shared references, raw pointers, `Cell`, `RefCell`, `UnsafeCell` and `dyn Trait` never implement it: a reverse pass would write the shadow through `&`, through aliased memory, or through a layout nobody can check"
+)]
+pub unsafe trait ShadowCheck {
+    /// `true` when [`check_shadow`](Self::check_shadow) can never fail, as for
+    /// floats, integers and arrays of them.
+    ///
+    /// Containers read it at compile time to skip their elements: checking a
+    /// `Vec<f64>` is one length comparison, not a loop over its elements.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// assert!(<[f64; 3] as ShadowCheck>::CHECK_IS_NOOP);
+    /// assert!(!<Vec<f64> as ShadowCheck>::CHECK_IS_NOOP);
+    /// ```
+    const CHECK_IS_NOOP: bool = false;
+
+    /// Checks that `shadow` has exactly the structure of `self`.
+    ///
+    /// The error carries the path to the first mismatch, in traversal order,
+    /// and both lengths or variants. The success path does not allocate.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// let rows = vec![vec![1.0_f64, 2.0], vec![3.0]];
+    /// let err = rows.check_shadow(&vec![vec![0.0, 0.0], vec![]]).unwrap_err();
+    /// assert_eq!(err.path(), "[1]");
+    /// assert_eq!(err.to_string(), "shadow does not match its primal at `[1]`: primal has length 1, shadow has length 0");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`ShadowError`] for the first length, shape or variant that
+    /// differs.
+    fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError>;
+
+    /// A new shadow of the same structure with every float `0.0`.
+    ///
+    /// Non-float data (integers, `bool`, `char`, strings) is copied, so the
+    /// result always passes [`check_shadow`](Self::check_shadow).
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// assert_eq!(vec![1.5_f64, -2.0].make_zero(), vec![0.0, 0.0]);
+    /// ```
+    #[must_use]
+    fn make_zero(&self) -> Self
+    where
+        Self: Sized;
+
+    /// [`make_zero`](Self::make_zero) behind a `Box`, for unsized types such
+    /// as `[f64]` and `str`.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// let x: &[f64] = &[1.0, 2.0, 3.0];
+    /// assert_eq!(&*x.make_zero_boxed(), &[0.0, 0.0, 0.0]);
+    /// ```
+    #[must_use]
+    fn make_zero_boxed(&self) -> Box<Self>;
+
+    /// Sets every float to `0.0` in place, without reallocating.
+    ///
+    /// Reverse-mode derivatives *add* into their input shadows; reset a shadow
+    /// with this between passes.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// let mut grad = vec![0.25_f64, 4.0];
+    /// grad.set_zero();
+    /// assert_eq!(grad, [0.0, 0.0]);
+    /// ```
+    fn set_zero(&mut self) {
+        self.visit_floats_mut(&mut |mut leaf| leaf.set(0.0));
+    }
+
+    /// Calls `visitor` with every float leaf, widened to `f64`, in traversal
+    /// order.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// let mut seen = Vec::new();
+    /// (1.0_f32, vec![2.0_f64, 3.0]).visit_floats(&mut |x| seen.push(x));
+    /// assert_eq!(seen, [1.0, 2.0, 3.0]);
+    /// ```
+    fn visit_floats(&self, visitor: &mut dyn FnMut(f64));
+
+    /// Calls `visitor` with a mutable handle to every float leaf, in the same
+    /// order as [`visit_floats`](Self::visit_floats).
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// let mut x = [1.0_f64, 2.0];
+    /// x.visit_floats_mut(&mut |mut leaf| {
+    ///     let v = leaf.get();
+    ///     leaf.set(2.0 * v);
+    /// });
+    /// assert_eq!(x, [2.0, 4.0]);
+    /// ```
+    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>));
+}
