@@ -141,17 +141,27 @@ fn struct_body(style: Style, fields: &[Field<'_>]) -> TokenStream {
 }
 
 fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
+    if variants.is_empty() {
+        return empty_enum_body();
+    }
     let all_checked: Vec<&Field<'_>> = variants
         .iter()
         .flat_map(|variant| &variant.fields)
         .filter(|field| field.unsafe_skip.is_none())
         .collect();
-    // Two or more variants always need the discriminant compared.
-    let noop = noop_const(&all_checked, variants.len() < 2);
+    // Two or more variants always need the discriminant compared. Say so with
+    // a bare `false`, without naming the fields' constants: a recursive enum
+    // (`Add(Box<Expr>, Box<Expr>)`) would make its constant depend on itself
+    // through `Box`'s, a cycle the compiler rejects.
+    let noop = if variants.len() < 2 {
+        noop_const(&all_checked, true)
+    } else {
+        quote!(false)
+    };
 
     let check_arms = variants.iter().map(|variant| {
         let ident = variant.ident;
-        let name = ident.to_string();
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
         let primal = pattern(variant, "__primal");
         let shadow = pattern(variant, "__shadow");
         let checks = checked_fields(variant).map(|field| {
@@ -173,7 +183,7 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
     });
     let name_arms = variants.iter().map(|variant| {
         let ident = variant.ident;
-        let name = ident.to_string();
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
         let rest = match variant.style {
             Style::Named => quote!({ .. }),
             Style::Tuple => quote!((..)),
@@ -249,6 +259,33 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
             match self {
                 #(#visit_mut_arms)*
             }
+        }
+    }
+}
+
+/// A zero-variant enum has no values: every method matches on `*self`, a
+/// place of an uninhabited type, which needs no arms (a reference to it, as
+/// the general body matches on, is not considered empty).
+fn empty_enum_body() -> TokenStream {
+    quote! {
+        const CHECK_IS_NOOP: ::core::primitive::bool = true;
+        fn check_shadow(&self, _: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
+            match *self {}
+        }
+        fn make_zero(&self) -> Self {
+            match *self {}
+        }
+        fn make_zero_boxed(&self) -> ::std::boxed::Box<Self> {
+            match *self {}
+        }
+        fn set_zero(&mut self) {
+            match *self {}
+        }
+        fn visit_floats(&self, _: &mut dyn ::core::ops::FnMut(::core::primitive::f64)) {
+            match *self {}
+        }
+        fn visit_floats_mut(&mut self, _: &mut dyn ::core::ops::FnMut(::autodiff_safe::FloatMut<'_>)) {
+            match *self {}
         }
     }
 }

@@ -1,0 +1,172 @@
+//! The annotated function, reduced to its parameters and return type.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+
+use crate::ctxt::Ctxt;
+
+/// How a parameter holds its data: what a shadow of it looks like.
+#[derive(Clone)]
+pub enum Shape {
+    /// `&T` (or `&self`): `T` is the referent.
+    SharedRef(syn::Type),
+    /// `&mut T` (or `&mut self`).
+    MutRef(syn::Type),
+    /// `*const T` / `*mut T`.
+    Pointer,
+    /// By value.
+    Value,
+}
+
+pub struct Param {
+    /// `self` for the receiver.
+    pub name: syn::Ident,
+    /// The parameter's type; `Self`, `&Self` or `&mut Self` for receivers.
+    pub ty: syn::Type,
+    pub shape: Shape,
+    pub is_receiver: bool,
+    /// The tokens errors about this parameter point at.
+    pub tokens: TokenStream,
+}
+
+pub struct Function<'a> {
+    pub item: &'a syn::ItemFn,
+    pub params: Vec<Param>,
+    /// `None` for `()` (written or implied).
+    pub output: Option<syn::Type>,
+    pub has_receiver: bool,
+}
+
+impl<'a> Function<'a> {
+    pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Option<Self> {
+        let sig = &item.sig;
+        if let Some(constness) = &sig.constness {
+            cx.error_spanned_by(constness, "a `const fn` cannot be differentiated");
+        }
+        if let Some(asyncness) = &sig.asyncness {
+            cx.error_spanned_by(asyncness, "an `async fn` cannot be differentiated");
+        }
+        if let Some(unsafety) = &sig.unsafety {
+            cx.error_spanned_by(
+                unsafety,
+                "an `unsafe fn` cannot be differentiated here: its derivative could not state \
+                 the primal's safety contract; wrap the unsafe call in a safe function",
+            );
+        }
+        if let Some(abi) = &sig.abi {
+            cx.error_spanned_by(abi, "an `extern` function cannot be differentiated");
+        }
+        if let Some(variadic) = &sig.variadic {
+            cx.error_spanned_by(variadic, "a variadic function cannot be differentiated");
+        }
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(receiver) => {
+                    if receiver.colon_token.is_some() {
+                        cx.error_spanned_by(
+                            receiver,
+                            "write the receiver as `self`, `&self` or `&mut self`",
+                        );
+                        continue;
+                    }
+                    let self_ty: syn::Type = syn::parse_quote!(Self);
+                    let (shape, ty) = match (&receiver.reference, &receiver.mutability) {
+                        (Some(_), Some(_)) => (Shape::MutRef(self_ty), syn::parse_quote!(&mut Self)),
+                        (Some(_), None) => (Shape::SharedRef(self_ty), syn::parse_quote!(&Self)),
+                        (None, _) => (Shape::Value, self_ty),
+                    };
+                    params.push(Param {
+                        name: syn::Ident::new("self", receiver.self_token.span),
+                        ty,
+                        shape,
+                        is_receiver: true,
+                        tokens: receiver.to_token_stream(),
+                    });
+                }
+                syn::FnArg::Typed(typed) => {
+                    let name = match &*typed.pat {
+                        syn::Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                            pat.ident.clone()
+                        }
+                        other => {
+                            cx.error_spanned_by(
+                                other,
+                                "autodiff names each shadow after its argument: bind this \
+                                 argument to a plain name (`x: T`) and destructure it in the body",
+                            );
+                            continue;
+                        }
+                    };
+                    if let syn::Type::ImplTrait(_) = &*typed.ty {
+                        cx.error_spanned_by(
+                            &typed.ty,
+                            "`impl Trait` arguments are not supported: the derivative calls the \
+                             function with explicit generic arguments; use a named type parameter",
+                        );
+                    }
+                    params.push(Param {
+                        name,
+                        ty: (*typed.ty).clone(),
+                        shape: shape_of(&typed.ty),
+                        is_receiver: false,
+                        tokens: typed.to_token_stream(),
+                    });
+                }
+            }
+        }
+        let output = match &sig.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, ty) => match &**ty {
+                syn::Type::Tuple(tuple) if tuple.elems.is_empty() => None,
+                ty => Some(ty.clone()),
+            },
+        };
+        let has_receiver = params.iter().any(|param| param.is_receiver);
+        Some(Function {
+            item,
+            params,
+            output,
+            has_receiver,
+        })
+    }
+
+    pub fn ident(&self) -> &syn::Ident {
+        &self.item.sig.ident
+    }
+
+    /// `::<T, N>`, the turbofish naming the function's own type and const
+    /// parameters (lifetimes are left to inference).
+    pub fn turbofish(&self) -> TokenStream {
+        let params: Vec<TokenStream> = self
+            .item
+            .sig
+            .generics
+            .params
+            .iter()
+            .filter_map(|param| match param {
+                syn::GenericParam::Type(ty) => Some(ty.ident.to_token_stream()),
+                syn::GenericParam::Const(konst) => Some(konst.ident.to_token_stream()),
+                syn::GenericParam::Lifetime(_) => None,
+            })
+            .collect();
+        if params.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(::<#(#params),*>)
+        }
+    }
+}
+
+fn shape_of(ty: &syn::Type) -> Shape {
+    match ty {
+        syn::Type::Reference(reference) if reference.mutability.is_some() => {
+            Shape::MutRef((*reference.elem).clone())
+        }
+        syn::Type::Reference(reference) => Shape::SharedRef((*reference.elem).clone()),
+        syn::Type::Ptr(_) => Shape::Pointer,
+        syn::Type::Paren(paren) => shape_of(&paren.elem),
+        syn::Type::Group(group) => shape_of(&group.elem),
+        _ => Shape::Value,
+    }
+}
