@@ -1,1 +1,1 @@
-//! placeholder
+//! Property tests live in `tests/`.

@@ -1,1 +1,1 @@
-//! placeholder
+//! Compile-fail and compile-pass tests live in `tests/`.
