@@ -32,6 +32,13 @@ use std::fmt::{self, Display, Write as _};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShadowError {
+    // Boxed so that `Result<_, ShadowError>` stays one pointer wide; it is
+    // built only on failure, so success paths still never allocate.
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
     function: Option<&'static str>,
     argument: Option<&'static str>,
     shadow: Option<&'static str>,
@@ -183,13 +190,16 @@ impl ShadowError {
         })
     }
 
+    #[cold]
     fn new(mismatch: Mismatch) -> Self {
         Self {
-            function: None,
-            argument: None,
-            shadow: None,
-            reversed_path: Vec::new(),
-            mismatch,
+            inner: Box::new(Inner {
+                function: None,
+                argument: None,
+                shadow: None,
+                reversed_path: Vec::new(),
+                mismatch,
+            }),
         }
     }
 
@@ -244,7 +254,7 @@ impl ShadowError {
     }
 
     fn push(mut self, segment: PathSegment) -> Self {
-        self.reversed_path.push(segment);
+        self.inner.reversed_path.push(segment);
         self
     }
 
@@ -258,7 +268,7 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn for_argument(mut self, argument: &'static str) -> Self {
-        self.argument = Some(argument);
+        self.inner.argument = Some(argument);
         self
     }
 
@@ -274,8 +284,8 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn in_derivative(mut self, function: &'static str, shadow: &'static str) -> Self {
-        self.function = Some(function);
-        self.shadow = Some(shadow);
+        self.inner.function = Some(function);
+        self.inner.shadow = Some(shadow);
         self
     }
 
@@ -288,7 +298,7 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn mismatch(&self) -> &Mismatch {
-        &self.mismatch
+        &self.inner.mismatch
     }
 
     /// The argument the mismatch was found in, when known.
@@ -300,7 +310,7 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn argument(&self) -> Option<&'static str> {
-        self.argument
+        self.inner.argument
     }
 
     /// The derivative function that refused its shadows, when known.
@@ -313,7 +323,7 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn function(&self) -> Option<&'static str> {
-        self.function
+        self.inner.function
     }
 
     /// The refused shadow argument, when known.
@@ -326,7 +336,7 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn shadow(&self) -> Option<&'static str> {
-        self.shadow
+        self.inner.shadow
     }
 
     /// The path's segments from the outermost inwards.
@@ -337,8 +347,9 @@ impl ShadowError {
     /// let err = ShadowError::length(3, 1).in_field("w");
     /// assert_eq!(err.segments().next(), Some(&PathSegment::Field("w")));
     /// ```
+    #[must_use]
     pub fn segments(&self) -> impl DoubleEndedIterator<Item = &PathSegment> + ExactSizeIterator {
-        self.reversed_path.iter().rev()
+        self.inner.reversed_path.iter().rev()
     }
 
     /// The path to the mismatch as a place expression: `m.layers[1].b`, or
@@ -353,7 +364,7 @@ impl ShadowError {
     /// ```
     #[must_use]
     pub fn path(&self) -> String {
-        let mut path = String::from(self.argument.unwrap_or(""));
+        let mut path = String::from(self.inner.argument.unwrap_or(""));
         for segment in self.segments() {
             // Writing into a String cannot fail.
             let _ = write!(path, "{segment}");
@@ -379,13 +390,22 @@ impl Display for Mismatch {
                 write!(f, "primal has length {primal}, shadow has length {shadow}")
             }
             Self::Variant { primal, shadow } => {
-                write!(f, "primal is variant `{primal}`, shadow is variant `{shadow}`")
+                write!(
+                    f,
+                    "primal is variant `{primal}`, shadow is variant `{shadow}`"
+                )
             }
             Self::Shape { primal, shadow } => {
-                write!(f, "primal has shape {primal:?}, shadow has shape {shadow:?}")
+                write!(
+                    f,
+                    "primal has shape {primal:?}, shadow has shape {shadow:?}"
+                )
             }
             Self::Strides { primal, shadow } => {
-                write!(f, "primal has strides {primal:?}, shadow has strides {shadow:?}")
+                write!(
+                    f,
+                    "primal has strides {primal:?}, shadow has strides {shadow:?}"
+                )
             }
             Self::BatchLength {
                 width,
@@ -402,20 +422,20 @@ impl Display for Mismatch {
 
 impl Display for ShadowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(function) = self.function {
+        if let Some(function) = self.inner.function {
             write!(f, "{function}: ")?;
         }
-        match self.shadow {
+        match self.inner.shadow {
             Some(shadow) => write!(f, "shadow `{shadow}` does not match its primal")?,
             None => f.write_str("shadow does not match its primal")?,
         }
-        if let (Some(argument), Some(_)) = (self.argument, self.shadow) {
+        if let (Some(argument), Some(_)) = (self.inner.argument, self.inner.shadow) {
             write!(f, " `{argument}`")?;
         }
-        if self.argument.is_some() || !self.reversed_path.is_empty() {
+        if self.inner.argument.is_some() || !self.inner.reversed_path.is_empty() {
             write!(f, " at `{}`", self.path())?;
         }
-        write!(f, ": {}", self.mismatch)
+        write!(f, ": {}", self.inner.mismatch)
     }
 }
 

@@ -73,7 +73,21 @@ macro_rules! inert_impls {
 }
 
 inert_impls!(
-    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char, ()
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    bool,
+    char,
+    ()
 );
 
 // SAFETY: `PhantomData` is zero-sized and holds nothing to read or write.
@@ -138,14 +152,19 @@ unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
         Box::new(self.make_zero())
     }
     fn set_zero(&mut self) {
-        self.iter_mut().for_each(T::set_zero);
+        for element in self.iter_mut() {
+            element.set_zero();
+        }
     }
     fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.iter().for_each(|element| element.visit_floats(visitor));
+        for element in self {
+            element.visit_floats(visitor);
+        }
     }
     fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.iter_mut()
-            .for_each(|element| element.visit_floats_mut(visitor));
+        for element in self.iter_mut() {
+            element.visit_floats_mut(visitor);
+        }
     }
 }
 
@@ -171,14 +190,19 @@ macro_rules! sequence_impl {
                 make_zero_boxed(self)
             }
             fn set_zero(&mut self) {
-                self.iter_mut().for_each(T::set_zero);
+                for element in self.iter_mut() {
+            element.set_zero();
+        }
             }
             fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-                self.iter().for_each(|element| element.visit_floats(visitor));
+                for element in self.iter() {
+            element.visit_floats(visitor);
+        }
             }
             fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-                self.iter_mut()
-                    .for_each(|element| element.visit_floats_mut(visitor));
+                for element in self.iter_mut() {
+            element.visit_floats_mut(visitor);
+        }
             }
         }
     };
@@ -294,8 +318,8 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Option<T> {
                 .map_err(|error| error.in_tuple_field(0).in_variant("Some")),
             (None, None) => Ok(()),
             (primal, shadow) => Err(ShadowError::variant(
-                option_variant(primal),
-                option_variant(shadow),
+                option_variant(primal.as_ref()),
+                option_variant(shadow.as_ref()),
             )),
         }
     }
@@ -322,7 +346,7 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Option<T> {
     }
 }
 
-fn option_variant<T>(value: &Option<T>) -> &'static str {
+fn option_variant<T>(value: Option<&T>) -> &'static str {
     if value.is_some() { "Some" } else { "None" }
 }
 

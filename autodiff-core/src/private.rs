@@ -1,5 +1,10 @@
 //! Items the generated code calls. Not public API: hidden, and free to change
 //! in any release together with the macros, which pin this crate's version.
+#![allow(
+    clippy::missing_errors_doc,
+    clippy::missing_panics_doc,
+    reason = "hidden items called only by generated code, documented there"
+)]
 
 use crate::{ShadowCheck, ShadowError};
 
@@ -14,7 +19,11 @@ pub fn check_argument<T: ShadowCheck + ?Sized>(
 ) -> Result<(), ShadowError> {
     primal.check_shadow(shadow).map_err(
         #[cold]
-        |error| error.for_argument(argument).in_derivative(function, shadow_name),
+        |error| {
+            error
+                .for_argument(argument)
+                .in_derivative(function, shadow_name)
+        },
     )
 }
 

@@ -70,7 +70,10 @@ impl Float for f32 {
     fn to_f64(self) -> f64 {
         f64::from(self)
     }
-    #[allow(clippy::cast_possible_truncation, reason = "rounding to f32 is the intent")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "rounding to f32 is the intent"
+    )]
     fn from_f64(value: f64) -> Self {
         value as f32
     }

@@ -24,17 +24,17 @@ pub fn derive_shadow_check(input: TokenStream) -> TokenStream {
 /// Checked `std::autodiff::autodiff_reverse`; see the facade's documentation.
 #[proc_macro_attribute]
 pub fn autodiff_reverse(args: TokenStream, item: TokenStream) -> TokenStream {
-    autodiff::expand(autodiff::Entry::Reverse, args.into(), item.into()).into()
+    autodiff::expand(autodiff::Entry::Reverse, args.into(), &item.into()).into()
 }
 
 /// Checked `std::autodiff::autodiff_forward`; see the facade's documentation.
 #[proc_macro_attribute]
 pub fn autodiff_forward(args: TokenStream, item: TokenStream) -> TokenStream {
-    autodiff::expand(autodiff::Entry::Forward, args.into(), item.into()).into()
+    autodiff::expand(autodiff::Entry::Forward, args.into(), &item.into()).into()
 }
 
 /// `#[autodiff(NAME, Reverse | Forward, ..)]`; see the facade's documentation.
 #[proc_macro_attribute]
 pub fn autodiff(args: TokenStream, item: TokenStream) -> TokenStream {
-    autodiff::expand(autodiff::Entry::ModeArgument, args.into(), item.into()).into()
+    autodiff::expand(autodiff::Entry::ModeArgument, args.into(), &item.into()).into()
 }

@@ -83,7 +83,6 @@
     feature = "enzyme",
     doc = "\n\n(This build uses the `enzyme` backend.)"
 )]
-
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -71,8 +71,14 @@ struct Mlp {
 fn mlp() -> Mlp {
     Mlp {
         layers: vec![
-            Layer { w: vec![1.0; 4], b: vec![2.0; 2] },
-            Layer { w: vec![3.0; 2], b: vec![4.0] },
+            Layer {
+                w: vec![1.0; 4],
+                b: vec![2.0; 2],
+            },
+            Layer {
+                w: vec![3.0; 2],
+                b: vec![4.0],
+            },
         ],
         scale: 0.5,
         name: "net".into(),
@@ -91,7 +97,11 @@ fn named_struct_nested_path() {
     assert_eq!(error.mismatch(), &len(1, 2));
     assert_eq!(
         error.segments().collect::<Vec<_>>(),
-        [&PathSegment::Field("layers"), &PathSegment::Index(1), &PathSegment::Field("b")]
+        [
+            &PathSegment::Field("layers"),
+            &PathSegment::Index(1),
+            &PathSegment::Field("b")
+        ]
     );
     assert_eq!(
         error.to_string(),
@@ -122,8 +132,14 @@ fn named_struct_make_zero_set_zero_visit() {
         z,
         Mlp {
             layers: vec![
-                Layer { w: vec![0.0; 4], b: vec![0.0; 2] },
-                Layer { w: vec![0.0; 2], b: vec![0.0] },
+                Layer {
+                    w: vec![0.0; 4],
+                    b: vec![0.0; 2]
+                },
+                Layer {
+                    w: vec![0.0; 2],
+                    b: vec![0.0]
+                },
             ],
             scale: 0.0,
             name: "net".into(),
@@ -136,13 +152,20 @@ fn named_struct_make_zero_set_zero_visit() {
         [1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 0.5]
     );
     let mut g = m.clone();
-    let ptrs: Vec<_> = g.layers.iter().map(|l| (l.w.as_ptr(), l.b.as_ptr())).collect();
+    let ptrs: Vec<_> = g
+        .layers
+        .iter()
+        .map(|l| (l.w.as_ptr(), l.b.as_ptr()))
+        .collect();
     let outer = g.layers.as_ptr();
     set_zero(&mut g);
     assert_eq!(g, z);
     assert_eq!(g.layers.as_ptr(), outer);
     assert_eq!(
-        g.layers.iter().map(|l| (l.w.as_ptr(), l.b.as_ptr())).collect::<Vec<_>>(),
+        g.layers
+            .iter()
+            .map(|l| (l.w.as_ptr(), l.b.as_ptr()))
+            .collect::<Vec<_>>(),
         ptrs
     );
     let mut count = 0;
@@ -163,9 +186,15 @@ struct Boxed {
 #[test]
 fn paths_through_box_option_result() {
     let p = Boxed {
-        inner: Box::new(Layer { w: vec![1.0], b: vec![] }),
+        inner: Box::new(Layer {
+            w: vec![1.0],
+            b: vec![],
+        }),
         opt: Some(vec![1.0, 2.0]),
-        res: Ok(Layer { w: vec![], b: vec![1.0] }),
+        res: Ok(Layer {
+            w: vec![],
+            b: vec![1.0],
+        }),
     };
     assert_passes(&p, &make_zero(&p));
     let mut s = make_zero(&p);
@@ -216,7 +245,9 @@ fn tuple_struct_paths() {
     let w = Wrap(p.clone());
     assert_fails(&w, &Wrap(Pair(0.0, vec![], 9)), ".0.1", &len(2, 0));
     assert_eq!(
-        fail(&w, &Wrap(Pair(0.0, vec![], 9))).segments().collect::<Vec<_>>(),
+        fail(&w, &Wrap(Pair(0.0, vec![], 9)))
+            .segments()
+            .collect::<Vec<_>>(),
         [&PathSegment::TupleField(0), &PathSegment::TupleField(1)]
     );
     assert_eq!(make_zero(&w), Wrap(Pair(0.0, vec![0.0, 0.0], 9)));
@@ -256,9 +287,18 @@ enum Model {
 #[test]
 fn enum_paths_through_variants() {
     assert!(!noop::<Model>());
-    let poly = Model::Poly { coeffs: vec![1.0, 2.0, 3.0], degree: 2 };
+    let poly = Model::Poly {
+        coeffs: vec![1.0, 2.0, 3.0],
+        degree: 2,
+    };
     assert_passes(&poly, &make_zero(&poly));
-    let error = fail(&poly, &Model::Poly { coeffs: vec![0.0], degree: 2 });
+    let error = fail(
+        &poly,
+        &Model::Poly {
+            coeffs: vec![0.0],
+            degree: 2,
+        },
+    );
     assert_eq!(error.path(), ".Poly.coeffs");
     assert_eq!(error.mismatch(), &len(3, 1));
     assert_eq!(
@@ -270,13 +310,21 @@ fn enum_paths_through_variants() {
         "shadow does not match its primal at `model.Poly.coeffs`: primal has length 3, shadow has length 1"
     );
     let linear = Model::Linear(1.0, vec![1.0]);
-    assert_fails(&linear, &Model::Linear(0.0, vec![]), ".Linear.1", &len(1, 0));
+    assert_fails(
+        &linear,
+        &Model::Linear(0.0, vec![]),
+        ".Linear.1",
+        &len(1, 0),
+    );
     assert_passes(&Model::Empty, &Model::Empty);
 }
 
 #[test]
 fn enum_variant_mismatch_names() {
-    let poly = Model::Poly { coeffs: vec![], degree: 0 };
+    let poly = Model::Poly {
+        coeffs: vec![],
+        degree: 0,
+    };
     let linear = Model::Linear(0.0, vec![]);
     assert_fails(&poly, &linear, "", &variant("Poly", "Linear"));
     assert_fails(&linear, &poly, "", &variant("Linear", "Poly"));
@@ -297,8 +345,17 @@ fn enum_variant_mismatch_names() {
 
 #[test]
 fn enum_make_zero_set_zero_visit() {
-    let poly = Model::Poly { coeffs: vec![1.0, 2.0], degree: 5 };
-    assert_eq!(make_zero(&poly), Model::Poly { coeffs: vec![0.0, 0.0], degree: 5 });
+    let poly = Model::Poly {
+        coeffs: vec![1.0, 2.0],
+        degree: 5,
+    };
+    assert_eq!(
+        make_zero(&poly),
+        Model::Poly {
+            coeffs: vec![0.0, 0.0],
+            degree: 5
+        }
+    );
     assert_eq!(make_zero(&Model::Empty), Model::Empty);
     let linear = Model::Linear(3.0, vec![4.0]);
     assert_eq!(*linear.make_zero_boxed(), Model::Linear(0.0, vec![0.0]));
@@ -306,11 +363,15 @@ fn enum_make_zero_set_zero_visit() {
     assert_eq!(floats(&poly), [1.0, 2.0]);
     assert!(floats(&Model::Empty).is_empty());
     let mut g = poly.clone();
-    let Model::Poly { coeffs, .. } = &g else { unreachable!() };
+    let Model::Poly { coeffs, .. } = &g else {
+        unreachable!()
+    };
     let ptr = coeffs.as_ptr();
     set_zero(&mut g);
     assert_eq!(g, make_zero(&poly));
-    let Model::Poly { coeffs, .. } = &g else { unreachable!() };
+    let Model::Poly { coeffs, .. } = &g else {
+        unreachable!()
+    };
     assert_eq!(coeffs.as_ptr(), ptr);
 }
 
@@ -340,11 +401,31 @@ fn single_variant_enums() {
     assert!(noop::<OneOfFloats>());
     assert!(noop::<OneUnit>());
     assert!(!noop::<OneWithVec>());
-    let a = OneOfFloats::Only { a: 1.0, b: [2.0, 3.0] };
-    assert_passes(&a, &OneOfFloats::Only { a: 0.0, b: [0.0, 0.0] });
-    assert_eq!(make_zero(&a), OneOfFloats::Only { a: 0.0, b: [0.0, 0.0] });
+    let a = OneOfFloats::Only {
+        a: 1.0,
+        b: [2.0, 3.0],
+    };
+    assert_passes(
+        &a,
+        &OneOfFloats::Only {
+            a: 0.0,
+            b: [0.0, 0.0],
+        },
+    );
+    assert_eq!(
+        make_zero(&a),
+        OneOfFloats::Only {
+            a: 0.0,
+            b: [0.0, 0.0]
+        }
+    );
     assert_eq!(floats(&a), [1.0, 2.0, 3.0]);
-    assert_fails(&OneWithVec::Only(vec![1.0]), &OneWithVec::Only(vec![]), ".Only.0", &len(1, 0));
+    assert_fails(
+        &OneWithVec::Only(vec![1.0]),
+        &OneWithVec::Only(vec![]),
+        ".Only.0",
+        &len(1, 0),
+    );
     assert_passes(&OneUnit::Only, &OneUnit::Only);
 }
 
@@ -402,9 +483,23 @@ enum GenericEnum<T, E> {
 #[test]
 fn generic_struct() {
     assert!(!noop::<W<f64>>());
-    let w = W { x: vec![vec![1.0_f64], vec![2.0, 3.0]] };
-    assert_fails(&w, &W { x: vec![vec![0.0], vec![0.0]] }, ".x[1]", &len(2, 1));
-    assert_eq!(make_zero(&w), W { x: vec![vec![0.0], vec![0.0, 0.0]] });
+    let w = W {
+        x: vec![vec![1.0_f64], vec![2.0, 3.0]],
+    };
+    assert_fails(
+        &w,
+        &W {
+            x: vec![vec![0.0], vec![0.0]],
+        },
+        ".x[1]",
+        &len(2, 1),
+    );
+    assert_eq!(
+        make_zero(&w),
+        W {
+            x: vec![vec![0.0], vec![0.0, 0.0]]
+        }
+    );
     assert!(noop::<Bare<f64>>());
     assert!(noop::<Bare<(f32, u8)>>());
     assert!(!noop::<Bare<Vec<f64>>>());
@@ -414,11 +509,33 @@ fn generic_struct() {
 
 #[test]
 fn generic_with_where_clause_and_default() {
-    let v: WithWhere<f32> = WithWhere { t: [1.0, 2.0], u: vec![3.0] };
-    assert_fails(&v, &WithWhere { t: [0.0, 0.0], u: vec![] }, ".u", &len(1, 0));
+    let v: WithWhere<f32> = WithWhere {
+        t: [1.0, 2.0],
+        u: vec![3.0],
+    };
+    assert_fails(
+        &v,
+        &WithWhere {
+            t: [0.0, 0.0],
+            u: vec![],
+        },
+        ".u",
+        &len(1, 0),
+    );
     assert_eq!(floats(&v), [1.0, 2.0, 3.0]);
-    let nested: WithWhere<u8, Vec<f64>> = WithWhere { t: [1, 2], u: vec![vec![1.0]] };
-    assert_fails(&nested, &WithWhere { t: [1, 2], u: vec![vec![]] }, ".u[0]", &len(1, 0));
+    let nested: WithWhere<u8, Vec<f64>> = WithWhere {
+        t: [1, 2],
+        u: vec![vec![1.0]],
+    };
+    assert_fails(
+        &nested,
+        &WithWhere {
+            t: [1, 2],
+            u: vec![vec![]],
+        },
+        ".u[0]",
+        &len(1, 0),
+    );
 }
 
 #[test]
@@ -439,7 +556,12 @@ fn generic_enum() {
         ".Failed.error",
         &len(2, 1),
     );
-    assert_fails(&failed, &GenericEnum::Value(vec![]), "", &variant("Failed", "Value"));
+    assert_fails(
+        &failed,
+        &GenericEnum::Value(vec![]),
+        "",
+        &variant("Failed", "Value"),
+    );
     assert_eq!(make_zero(&failed), failed);
 }
 
@@ -457,10 +579,24 @@ struct Fixed<const N: usize> {
 fn const_generics() {
     assert!(!noop::<A<3>>());
     assert!(noop::<Fixed<3>>());
-    let a = A { x: [vec![1.0], vec![2.0, 3.0], vec![]] };
+    let a = A {
+        x: [vec![1.0], vec![2.0, 3.0], vec![]],
+    };
     assert_passes(&a, &make_zero(&a));
-    assert_fails(&a, &A { x: [vec![0.0], vec![0.0, 0.0], vec![0.0]] }, ".x[2]", &len(0, 1));
-    assert_eq!(make_zero(&a), A { x: [vec![0.0], vec![0.0, 0.0], vec![]] });
+    assert_fails(
+        &a,
+        &A {
+            x: [vec![0.0], vec![0.0, 0.0], vec![0.0]],
+        },
+        ".x[2]",
+        &len(0, 1),
+    );
+    assert_eq!(
+        make_zero(&a),
+        A {
+            x: [vec![0.0], vec![0.0, 0.0], vec![]]
+        }
+    );
     assert_eq!(floats(&a), [1.0, 2.0, 3.0]);
     let f = Fixed { x: [1.0, 2.0] };
     assert_eq!(make_zero(&f), Fixed { x: [0.0, 0.0] });
@@ -475,7 +611,7 @@ struct NotShadow;
 struct Tagged<T, U> {
     values: Vec<T>,
     _unit: PhantomData<U>,
-    _nested: Vec<PhantomData<fn(U) -> U>>,
+    markers: Vec<PhantomData<U>>,
     _qualified: std::marker::PhantomData<(U, *const U)>,
 }
 
@@ -484,7 +620,7 @@ fn phantom_generic_is_not_bounded() {
     let t: Tagged<f64, NotShadow> = Tagged {
         values: vec![1.0, 2.0],
         _unit: PhantomData,
-        _nested: vec![PhantomData],
+        markers: vec![PhantomData],
         _qualified: PhantomData,
     };
     assert!(!noop::<Tagged<f64, NotShadow>>());
@@ -493,8 +629,8 @@ fn phantom_generic_is_not_bounded() {
     s.values.push(0.0);
     assert_fails(&t, &s, ".values", &len(2, 3));
     let mut s = make_zero(&t);
-    s._nested.clear();
-    assert_fails(&t, &s, "._nested", &len(1, 0));
+    s.markers.clear();
+    assert_fails(&t, &s, ".markers", &len(1, 0));
     assert_eq!(floats(&t), [1.0, 2.0]);
 }
 
@@ -523,10 +659,18 @@ fn lifetimes_in_phantom_data() {
     s.data.clear();
     assert_fails(&b, &s, ".data", &len(1, 0));
     let e = BorrowingEnum::A(vec![1.0], PhantomData);
-    assert_fails(&e, &BorrowingEnum::A(vec![], PhantomData), ".A.0", &len(1, 0));
     assert_fails(
         &e,
-        &BorrowingEnum::B { x: 0.0, _m: PhantomData },
+        &BorrowingEnum::A(vec![], PhantomData),
+        ".A.0",
+        &len(1, 0),
+    );
+    assert_fails(
+        &e,
+        &BorrowingEnum::B {
+            x: 0.0,
+            _m: PhantomData,
+        },
         "",
         &variant("A", "B"),
     );
@@ -542,13 +686,24 @@ struct Node<T> {
 }
 
 fn leaf<T>(value: T) -> Node<T> {
-    Node { value, children: vec![], next: None }
+    Node {
+        value,
+        children: vec![],
+        next: None,
+    }
 }
 
 fn tree<T: Clone>(a: T, b: T, c: T) -> Node<T> {
     Node {
         value: a,
-        children: vec![leaf(b.clone()), Node { value: b, children: vec![leaf(c.clone())], next: None }],
+        children: vec![
+            leaf(b.clone()),
+            Node {
+                value: b,
+                children: vec![leaf(c.clone())],
+                next: None,
+            },
+        ],
         next: Some(Box::new(leaf(c))),
     }
 }
@@ -606,7 +761,10 @@ fn recursive_enum_through_box() {
     assert!(!noop::<Box<Expr>>());
     let e = Expr::Add(
         Box::new(Expr::Num(1.0)),
-        Box::new(Expr::Sum(vec![Expr::Num(2.0), Expr::Var { name: "x".into() }])),
+        Box::new(Expr::Sum(vec![
+            Expr::Num(2.0),
+            Expr::Var { name: "x".into() },
+        ])),
     );
     assert_passes(&e, &make_zero(&e));
     assert_eq!(floats(&e), [1.0, 2.0]);
@@ -616,7 +774,12 @@ fn recursive_enum_through_box() {
     );
     assert_fails(&e, &s, ".Add.1.Sum.0[1]", &variant("Var", "Num"));
     let list = vec![e.clone(), Expr::Num(1.0)];
-    assert_fails(&list, &vec![e, Expr::Sum(vec![])], "[1]", &variant("Num", "Sum"));
+    assert_fails(
+        &list,
+        &vec![e, Expr::Sum(vec![])],
+        "[1]",
+        &variant("Num", "Sum"),
+    );
 }
 
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
@@ -635,7 +798,13 @@ enum SelfExpr {
 fn recursion_through_self() {
     assert!(!noop::<List>());
     assert!(!noop::<SelfExpr>());
-    let l = List { value: vec![1.0], next: Some(Box::new(List { value: vec![2.0, 3.0], next: None })) };
+    let l = List {
+        value: vec![1.0],
+        next: Some(Box::new(List {
+            value: vec![2.0, 3.0],
+            next: None,
+        })),
+    };
     let mut s = make_zero(&l);
     assert_passes(&l, &s);
     s.next.as_mut().unwrap().value.pop();
@@ -675,7 +844,11 @@ enum EnumWithSkip {
 }
 
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
-struct TupleWithSkip(#[shadow(unsafe(skip))] Vec<f64>, Vec<f64>, #[shadow(unsafe(skip))] f64);
+struct TupleWithSkip(
+    #[shadow(unsafe(skip))] Vec<f64>,
+    Vec<f64>,
+    #[shadow(unsafe(skip))] f64,
+);
 
 /// A skipped generic parameter needs only `Clone`.
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
@@ -687,8 +860,18 @@ struct SkipGeneric<T> {
 
 #[test]
 fn skipped_field_is_not_checked() {
-    let p = WithSkip { weights: vec![1.0], cache: vec![5.0; 3], label: "p", bias: 2.0 };
-    let s = WithSkip { weights: vec![0.0], cache: vec![], label: "a longer label", bias: 0.0 };
+    let p = WithSkip {
+        weights: vec![1.0],
+        cache: vec![5.0; 3],
+        label: "p",
+        bias: 2.0,
+    };
+    let s = WithSkip {
+        weights: vec![0.0],
+        cache: vec![],
+        label: "a longer label",
+        bias: 0.0,
+    };
     assert_passes(&p, &s);
     let mut s2 = s;
     s2.weights.clear();
@@ -698,15 +881,33 @@ fn skipped_field_is_not_checked() {
 
 #[test]
 fn skipped_field_is_cloned_not_visited_not_zeroed() {
-    let p = WithSkip { weights: vec![1.0, 2.0], cache: vec![5.0; 3], label: "p", bias: 2.0 };
+    let p = WithSkip {
+        weights: vec![1.0, 2.0],
+        cache: vec![5.0; 3],
+        label: "p",
+        bias: 2.0,
+    };
     assert_eq!(
         make_zero(&p),
-        WithSkip { weights: vec![0.0, 0.0], cache: vec![5.0; 3], label: "p", bias: 2.0 }
+        WithSkip {
+            weights: vec![0.0, 0.0],
+            cache: vec![5.0; 3],
+            label: "p",
+            bias: 2.0
+        }
     );
     assert_eq!(floats(&p), [1.0, 2.0]);
     let mut g = p.clone();
     set_zero(&mut g);
-    assert_eq!(g, WithSkip { weights: vec![0.0, 0.0], cache: vec![5.0; 3], label: "p", bias: 2.0 });
+    assert_eq!(
+        g,
+        WithSkip {
+            weights: vec![0.0, 0.0],
+            cache: vec![5.0; 3],
+            label: "p",
+            bias: 2.0
+        }
+    );
     let mut visited = 0;
     g.visit_floats_mut(&mut |_| visited += 1);
     assert_eq!(visited, 2);
@@ -720,18 +921,36 @@ fn skipped_fields_in_enum_variants() {
     assert_passes(&a, &EnumWithSkip::A(vec![], 0.0));
     assert_eq!(make_zero(&a), EnumWithSkip::A(vec![1.0; 4], 0.0));
     assert_eq!(floats(&a), [3.0]);
-    let b = EnumWithSkip::B { cache: vec![1.0], kept: vec![2.0] };
-    assert_passes(&b, &EnumWithSkip::B { cache: vec![], kept: vec![0.0] });
+    let b = EnumWithSkip::B {
+        cache: vec![1.0],
+        kept: vec![2.0],
+    };
+    assert_passes(
+        &b,
+        &EnumWithSkip::B {
+            cache: vec![],
+            kept: vec![0.0],
+        },
+    );
     assert_fails(
         &b,
-        &EnumWithSkip::B { cache: vec![1.0], kept: vec![] },
+        &EnumWithSkip::B {
+            cache: vec![1.0],
+            kept: vec![],
+        },
         ".B.kept",
         &len(1, 0),
     );
     assert_eq!(floats(&b), [2.0]);
     let mut g = b.clone();
     set_zero(&mut g);
-    assert_eq!(g, EnumWithSkip::B { cache: vec![1.0], kept: vec![0.0] });
+    assert_eq!(
+        g,
+        EnumWithSkip::B {
+            cache: vec![1.0],
+            kept: vec![0.0]
+        }
+    );
 }
 
 #[test]
@@ -750,12 +969,42 @@ fn skipped_fields_in_tuple_struct() {
 fn skipped_generic_needs_only_clone() {
     assert!(noop::<SkipGeneric<NotShadow>>());
     assert!(noop::<SkipGeneric<Vec<f64>>>());
-    let p = SkipGeneric { x: 1.0, meta: NotShadow };
-    assert_passes(&p, &SkipGeneric { x: 0.0, meta: NotShadow });
-    assert_eq!(make_zero(&p), SkipGeneric { x: 0.0, meta: NotShadow });
-    let v = SkipGeneric { x: 1.0, meta: vec![1.0_f64] };
-    assert_passes(&v, &SkipGeneric { x: 0.0, meta: vec![] });
-    assert_eq!(make_zero(&v), SkipGeneric { x: 0.0, meta: vec![1.0] });
+    let p = SkipGeneric {
+        x: 1.0,
+        meta: NotShadow,
+    };
+    assert_passes(
+        &p,
+        &SkipGeneric {
+            x: 0.0,
+            meta: NotShadow,
+        },
+    );
+    assert_eq!(
+        make_zero(&p),
+        SkipGeneric {
+            x: 0.0,
+            meta: NotShadow
+        }
+    );
+    let v = SkipGeneric {
+        x: 1.0,
+        meta: vec![1.0_f64],
+    };
+    assert_passes(
+        &v,
+        &SkipGeneric {
+            x: 0.0,
+            meta: vec![],
+        },
+    );
+    assert_eq!(
+        make_zero(&v),
+        SkipGeneric {
+            x: 0.0,
+            meta: vec![1.0]
+        }
+    );
 }
 
 // ------------------------------------------------------- raw identifiers
@@ -775,21 +1024,56 @@ enum RawEnum {
 
 #[test]
 fn raw_identifiers_are_unraw_in_paths() {
-    let r = Raw { r#type: vec![1.0], r#fn: 2.0 };
-    assert_fails(&r, &Raw { r#type: vec![], r#fn: 0.0 }, ".type", &len(1, 0));
+    let r = Raw {
+        r#type: vec![1.0],
+        r#fn: 2.0,
+    };
+    assert_fails(
+        &r,
+        &Raw {
+            r#type: vec![],
+            r#fn: 0.0,
+        },
+        ".type",
+        &len(1, 0),
+    );
     assert_eq!(
-        fail(&r, &Raw { r#type: vec![], r#fn: 0.0 }).segments().collect::<Vec<_>>(),
+        fail(
+            &r,
+            &Raw {
+                r#type: vec![],
+                r#fn: 0.0
+            }
+        )
+        .segments()
+        .collect::<Vec<_>>(),
         [&PathSegment::Field("type")]
     );
-    assert_eq!(make_zero(&r), Raw { r#type: vec![0.0], r#fn: 0.0 });
+    assert_eq!(
+        make_zero(&r),
+        Raw {
+            r#type: vec![0.0],
+            r#fn: 0.0
+        }
+    );
     assert_eq!(floats(&r), [1.0, 2.0]);
 }
 
 #[test]
 fn raw_variant_names_are_unraw() {
     let s = RawEnum::r#struct { r#in: vec![1.0] };
-    assert_fails(&s, &RawEnum::r#struct { r#in: vec![] }, ".struct.in", &len(1, 0));
-    assert_fails(&RawEnum::r#enum(vec![1.0]), &RawEnum::r#enum(vec![]), ".enum.0", &len(1, 0));
+    assert_fails(
+        &s,
+        &RawEnum::r#struct { r#in: vec![] },
+        ".struct.in",
+        &len(1, 0),
+    );
+    assert_fails(
+        &RawEnum::r#enum(vec![1.0]),
+        &RawEnum::r#enum(vec![]),
+        ".enum.0",
+        &len(1, 0),
+    );
     assert_fails(&s, &RawEnum::r#enum(vec![]), "", &variant("struct", "enum"));
 }
 
@@ -834,7 +1118,12 @@ fn check_is_noop_for_derived_types() {
     assert!(!noop::<OneWithVec>());
     assert!(!noop::<Model>());
     assert!(!noop::<Option<Floats>>());
-    assert_fails(&TwoFloatVariants::A(1.0), &TwoFloatVariants::B(1.0), "", &variant("A", "B"));
+    assert_fails(
+        &TwoFloatVariants::A(1.0),
+        &TwoFloatVariants::B(1.0),
+        "",
+        &variant("A", "B"),
+    );
     assert_fails(
         &vec![TwoFloatVariants::A(1.0), TwoFloatVariants::B(1.0)],
         &vec![TwoFloatVariants::A(1.0), TwoFloatVariants::A(1.0)],
@@ -864,8 +1153,15 @@ struct Big {
 #[test]
 fn combined_model() {
     let b = Big {
-        layers: vec![Layer { w: vec![1.0], b: vec![2.0] }],
-        activations: VecDeque::from([Activation::Relu, Activation::Leaky { slope: 0.1 }, Activation::Table(vec![0.5])]),
+        layers: vec![Layer {
+            w: vec![1.0],
+            b: vec![2.0],
+        }],
+        activations: VecDeque::from([
+            Activation::Relu,
+            Activation::Leaky { slope: 0.1 },
+            Activation::Table(vec![0.5]),
+        ]),
         head: Some(Box::new(tree(3.0, 4.0, 5.0))),
         grid: [[6.0, 7.0], [8.0, 9.0]],
         tag: (1, 'z', true),
@@ -876,7 +1172,9 @@ fn combined_model() {
     assert_eq!(floats(&z), [0.0; 13]);
     assert_eq!(
         floats(&b),
-        [1.0, 2.0, 0.1, 0.5, 3.0, 4.0, 4.0, 5.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+        [
+            1.0, 2.0, 0.1, 0.5, 3.0, 4.0, 4.0, 5.0, 5.0, 6.0, 7.0, 8.0, 9.0
+        ]
     );
     let mut s = z.clone();
     s.activations[2] = Activation::Table(vec![]);

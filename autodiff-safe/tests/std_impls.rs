@@ -9,7 +9,9 @@
 use std::collections::VecDeque;
 use std::marker::PhantomData;
 
-use autodiff_safe::{FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, set_zero};
+use autodiff_safe::{
+    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, set_zero,
+};
 
 /// The error of a check that must fail.
 #[track_caller]
@@ -172,7 +174,12 @@ fn array_of_floats_is_noop_and_zeroes() {
 fn array_of_vecs_reports_element_index() {
     let a = [vec![1.0_f64], vec![1.0, 2.0], vec![]];
     assert_passes(&a, &[vec![0.0], vec![0.0, 0.0], vec![]]);
-    assert_fails(&a, &[vec![0.0], vec![0.0, 0.0], vec![0.0]], "[2]", &len(0, 1));
+    assert_fails(
+        &a,
+        &[vec![0.0], vec![0.0, 0.0], vec![0.0]],
+        "[2]",
+        &len(0, 1),
+    );
     // The first mismatch in traversal order wins.
     assert_fails(&a, &[vec![], vec![0.0], vec![0.0]], "[0]", &len(1, 0));
     let z = make_zero(&a);
@@ -244,7 +251,10 @@ fn vec_of_vecs_reports_first_mismatching_row() {
     let error = fail(&rows, &shadow);
     assert_eq!(error.path(), "[1]");
     assert_eq!(error.mismatch(), &len(3, 2));
-    assert_eq!(error.segments().collect::<Vec<_>>(), [&PathSegment::Index(1)]);
+    assert_eq!(
+        error.segments().collect::<Vec<_>>(),
+        [&PathSegment::Index(1)]
+    );
     assert_eq!(
         error.to_string(),
         "shadow does not match its primal at `[1]`: primal has length 3, shadow has length 2"
@@ -301,7 +311,12 @@ fn vec_deque_length_elements_and_zero() {
     assert_passes(&d, &VecDeque::from([0.0; 3]));
     assert_fails(&d, &VecDeque::from([0.0; 2]), "", &len(3, 2));
     let nested: VecDeque<Vec<f64>> = [vec![1.0], vec![1.0, 2.0]].into();
-    assert_fails(&nested, &VecDeque::from([vec![0.0], vec![0.0]]), "[1]", &len(2, 1));
+    assert_fails(
+        &nested,
+        &VecDeque::from([vec![0.0], vec![0.0]]),
+        "[1]",
+        &len(2, 1),
+    );
     assert_eq!(make_zero(&d), VecDeque::from([0.0; 3]));
     assert_eq!(*d.make_zero_boxed(), VecDeque::from([0.0; 3]));
     assert_eq!(floats(&d), [1.0, 2.0, 3.0]);
@@ -338,7 +353,12 @@ fn box_is_transparent() {
     // A box adds no segment to the path.
     assert_fails(&b, &Box::new(vec![0.0]), "", &len(2, 1));
     let bb = Box::new(Box::new(vec![vec![1.0_f64], vec![2.0]]));
-    assert_fails(&bb, &Box::new(Box::new(vec![vec![0.0], vec![]])), "[1]", &len(1, 0));
+    assert_fails(
+        &bb,
+        &Box::new(Box::new(vec![vec![0.0], vec![]])),
+        "[1]",
+        &len(1, 0),
+    );
     assert_eq!(*make_zero(&Box::new(3.0_f64)), 0.0);
     assert_eq!(**Box::new(3.0_f64).make_zero_boxed(), 0.0);
     let mut g = Box::new(5.0_f64);
@@ -357,7 +377,12 @@ fn boxed_slice_length_and_zero() {
     assert_eq!(&*z, &[0.0; 3]);
     assert_passes(&b, &z);
     let nested: Box<[Vec<f64>]> = vec![vec![1.0], vec![]].into_boxed_slice();
-    assert_fails(&nested, &vec![vec![0.0], vec![0.0]].into_boxed_slice(), "[1]", &len(0, 1));
+    assert_fails(
+        &nested,
+        &vec![vec![0.0], vec![0.0]].into_boxed_slice(),
+        "[1]",
+        &len(0, 1),
+    );
     let mut g: Box<[f64]> = vec![4.0; 4].into_boxed_slice();
     let ptr = g.as_ptr();
     set_zero(&mut g);
@@ -470,7 +495,9 @@ fn result_variants_and_payload_paths() {
     assert_fails::<R>(&Ok(vec![1.0]), &Ok(vec![]), ".Ok.0", &len(1, 0));
     assert_fails::<R>(&Err(vec![1.0]), &Err(vec![0.0; 3]), ".Err.0", &len(1, 3));
     assert_eq!(
-        fail::<R>(&Err(vec![1.0]), &Err(vec![])).for_argument("r").to_string(),
+        fail::<R>(&Err(vec![1.0]), &Err(vec![]))
+            .for_argument("r")
+            .to_string(),
         "shadow does not match its primal at `r.Err.0`: primal has length 1, shadow has length 0"
     );
     assert_eq!(
@@ -483,7 +510,10 @@ fn result_variants_and_payload_paths() {
 fn result_zero_and_visit() {
     type R = Result<f64, (f32, String)>;
     assert_eq!(make_zero::<R>(&Ok(2.0)), Ok(0.0));
-    assert_eq!(make_zero::<R>(&Err((2.0, "e".into()))), Err((0.0, "e".into())));
+    assert_eq!(
+        make_zero::<R>(&Err((2.0, "e".into()))),
+        Err((0.0, "e".into()))
+    );
     assert_eq!(*R::Ok(1.0).make_zero_boxed(), Ok(0.0));
     let mut g: R = Err((5.0, "x".into()));
     set_zero(&mut g);
@@ -502,8 +532,34 @@ fn tuple_noop_is_the_conjunction() {
     assert!(!noop::<(f64, Vec<f64>)>());
     assert!(!noop::<(Vec<f64>, f64)>());
     assert!(!noop::<(String,)>());
-    assert!(noop::<(f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64)>());
-    assert!(!noop::<(f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<f64>)>());
+    assert!(noop::<(
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64
+    )>());
+    assert!(!noop::<(
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        f64,
+        Option<f64>
+    )>());
 }
 
 #[test]
@@ -511,7 +567,12 @@ fn tuple_paths_and_first_mismatch() {
     let t = (vec![1.0_f64], 2.0_f32, Some(vec![1.0_f64, 2.0]));
     assert_passes(&t, &make_zero(&t));
     assert_fails(&t, &(vec![], 0.0, Some(vec![0.0])), ".0", &len(1, 0));
-    assert_fails(&t, &(vec![0.0], 0.0, Some(vec![0.0])), ".2.Some.0", &len(2, 1));
+    assert_fails(
+        &t,
+        &(vec![0.0], 0.0, Some(vec![0.0])),
+        ".2.Some.0",
+        &len(2, 1),
+    );
     assert_fails(&t, &(vec![0.0], 0.0, None), ".2", &variant("Some", "None"));
     let error = fail(&t, &(vec![0.0], 0.0, Some(vec![0.0])));
     assert_eq!(
@@ -711,7 +772,10 @@ fn error_constructors_and_display() {
     );
     assert_eq!(
         ShadowError::shape(vec![2, 3], vec![3, 2]).mismatch(),
-        &Mismatch::Shape { primal: vec![2, 3], shadow: vec![3, 2] }
+        &Mismatch::Shape {
+            primal: vec![2, 3],
+            shadow: vec![3, 2]
+        }
     );
     assert_eq!(
         ShadowError::shape(vec![2, 3], vec![3]).to_string(),
@@ -723,7 +787,11 @@ fn error_constructors_and_display() {
     );
     assert_eq!(
         ShadowError::batch_length(2, 3, 5).mismatch(),
-        &Mismatch::BatchLength { width: 2, primal: 3, shadow: 5 }
+        &Mismatch::BatchLength {
+            width: 2,
+            primal: 3,
+            shadow: 5
+        }
     );
     assert_eq!(
         ShadowError::batch_length(4, 2, 7).to_string(),
@@ -791,11 +859,16 @@ fn error_display_without_argument_or_path() {
         "shadow does not match its primal at `x`: primal has length 1, shadow has length 0"
     );
     assert_eq!(
-        ShadowError::length(1, 0).in_derivative("d_f", "dx").to_string(),
+        ShadowError::length(1, 0)
+            .in_derivative("d_f", "dx")
+            .to_string(),
         "d_f: shadow `dx` does not match its primal: primal has length 1, shadow has length 0"
     );
     assert_eq!(
-        ShadowError::length(1, 0).at_index(2).in_derivative("d_f", "dx").to_string(),
+        ShadowError::length(1, 0)
+            .at_index(2)
+            .in_derivative("d_f", "dx")
+            .to_string(),
         "d_f: shadow `dx` does not match its primal at `[2]`: primal has length 1, shadow has length 0"
     );
 }
@@ -811,7 +884,10 @@ fn error_is_std_error_and_path_segments_display() {
     assert_eq!(PathSegment::TupleField(3).to_string(), ".3");
     assert_eq!(PathSegment::Index(7).to_string(), "[7]");
     assert_eq!(PathSegment::Variant("Poly").to_string(), ".Poly");
-    assert_eq!(len(3, 1).to_string(), "primal has length 3, shadow has length 1");
+    assert_eq!(
+        len(3, 1).to_string(),
+        "primal has length 3, shadow has length 1"
+    );
     assert_eq!(
         variant("Some", "None").to_string(),
         "primal is variant `Some`, shadow is variant `None`"

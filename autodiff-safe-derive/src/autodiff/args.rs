@@ -93,7 +93,10 @@ impl Activity {
     /// `DuplicatedOnly`, `DualOnly` and `DualvOnly` inputs make std's
     /// derivative an `unsafe fn`.
     pub fn is_only(self) -> bool {
-        matches!(self, Self::DuplicatedOnly | Self::DualOnly | Self::DualvOnly)
+        matches!(
+            self,
+            Self::DuplicatedOnly | Self::DualOnly | Self::DualvOnly
+        )
     }
 
     pub fn is_vector(self) -> bool {
@@ -176,19 +179,23 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
     } else {
         args.span()
     };
-    let items = match syn::parse::Parser::parse2(Punctuated::<Item, Token![,]>::parse_terminated, args) {
-        Ok(items) => items.into_iter().collect::<Vec<_>>(),
-        Err(error) => {
-            cx.syn_error(error);
-            return None;
-        }
-    };
+    let items =
+        match syn::parse::Parser::parse2(Punctuated::<Item, Token![,]>::parse_terminated, args) {
+            Ok(items) => items.into_iter().collect::<Vec<_>>(),
+            Err(error) => {
+                cx.syn_error(error);
+                return None;
+            }
+        };
     let mut items = items.into_iter().peekable();
     let usage = entry.usage();
     let name = match items.next() {
         Some(Item::Ident(name)) => name,
         Some(other) => {
-            cx.error_spanned_by(&other, format!("expected the derivative's name first: {usage}"));
+            cx.error_spanned_by(
+                &other,
+                format!("expected the derivative's name first: {usage}"),
+            );
             return None;
         }
         None => {
@@ -203,7 +210,10 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
             Some(Item::Ident(mode)) if mode == "Reverse" => Mode::Reverse,
             Some(Item::Ident(mode)) if mode == "Forward" => Mode::Forward,
             Some(other) => {
-                cx.error_spanned_by(&other, format!("expected `Reverse` or `Forward` after the name: {usage}"));
+                cx.error_spanned_by(
+                    &other,
+                    format!("expected `Reverse` or `Forward` after the name: {usage}"),
+                );
                 return None;
             }
             None => {
@@ -214,14 +224,14 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
     };
     let mut width = 1;
     let mut width_tokens = None;
-    if let Some(Item::Int(_)) = items.peek() {
-        if let Some(Item::Int(lit)) = items.next() {
-            match lit.base10_parse::<usize>() {
-                Ok(value) if value >= 1 => width = value,
-                _ => cx.error_spanned_by(&lit, "the batch width must be an integer of at least 1"),
-            }
-            width_tokens = Some(lit);
+    if let Some(Item::Int(_)) = items.peek()
+        && let Some(Item::Int(lit)) = items.next()
+    {
+        match lit.base10_parse::<usize>() {
+            Ok(value) if value >= 1 => width = value,
+            _ => cx.error_spanned_by(&lit, "the batch width must be an integer of at least 1"),
         }
+        width_tokens = Some(lit);
     }
     let mut activities = Vec::new();
     for item in items {
@@ -248,7 +258,9 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
                 lit,
                 "the batch width goes right after the name (after the mode for `#[autodiff]`)",
             ),
-            Item::Other(tokens) => cx.error_spanned_by(tokens, format!("expected an activity: {usage}")),
+            Item::Other(tokens) => {
+                cx.error_spanned_by(tokens, format!("expected an activity: {usage}"));
+            }
         }
     }
     Some(Args {

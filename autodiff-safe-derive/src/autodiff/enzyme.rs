@@ -28,7 +28,9 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
         if param.is_receiver {
             let ty = &param.ty;
             match ty {
-                syn::Type::Reference(reference) if reference.mutability.is_some() => quote!(&mut self),
+                syn::Type::Reference(reference) if reference.mutability.is_some() => {
+                    quote!(&mut self)
+                }
                 syn::Type::Reference(_) => quote!(&self),
                 _ => quote!(self),
             }

@@ -77,14 +77,15 @@ pub fn derivative_params(plan: &Plan<'_>) -> Vec<DerivParam> {
             });
         }
     }
-    if let Some((ty, act)) = &plan.ret {
-        if plan.mode() == Mode::Reverse && act.activity != Activity::Const {
-            params.push(DerivParam {
-                name: syn::Ident::new("dret", Span::call_site()),
-                ty: ty.to_token_stream(),
-                is_receiver: false,
-            });
-        }
+    if let Some((ty, act)) = &plan.ret
+        && plan.mode() == Mode::Reverse
+        && act.activity != Activity::Const
+    {
+        params.push(DerivParam {
+            name: syn::Ident::new("dret", Span::call_site()),
+            ty: ty.to_token_stream(),
+            is_receiver: false,
+        });
     }
     params
 }
@@ -95,10 +96,10 @@ pub fn return_type(plan: &Plan<'_>) -> TokenStream {
     match plan.mode() {
         Mode::Reverse => {
             let mut items = Vec::new();
-            if let Some((ty, act)) = &plan.ret {
-                if act.activity != Activity::ActiveOnly {
-                    items.push(ty.to_token_stream());
-                }
+            if let Some((ty, act)) = &plan.ret
+                && act.activity != Activity::ActiveOnly
+            {
+                items.push(ty.to_token_stream());
             }
             for input in &plan.inputs {
                 if input.act.activity == Activity::Active {
@@ -194,6 +195,10 @@ fn safety_doc(plan: &Plan<'_>) -> TokenStream {
     quote!(#[doc = #doc])
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one code template reads best in one piece"
+)]
 pub fn expand(plan: &Plan<'_>) -> TokenStream {
     let item = plan.function.item;
     let vis = &item.vis;

@@ -38,7 +38,7 @@ pub struct Function<'a> {
 }
 
 impl<'a> Function<'a> {
-    pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Option<Self> {
+    pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Self {
         let sig = &item.sig;
         if let Some(constness) = &sig.constness {
             cx.error_spanned_by(constness, "a `const fn` cannot be differentiated");
@@ -72,7 +72,9 @@ impl<'a> Function<'a> {
                     }
                     let self_ty: syn::Type = syn::parse_quote!(Self);
                     let (shape, ty) = match (&receiver.reference, &receiver.mutability) {
-                        (Some(_), Some(_)) => (Shape::MutRef(self_ty), syn::parse_quote!(&mut Self)),
+                        (Some(_), Some(_)) => {
+                            (Shape::MutRef(self_ty), syn::parse_quote!(&mut Self))
+                        }
                         (Some(_), None) => (Shape::SharedRef(self_ty), syn::parse_quote!(&Self)),
                         (None, _) => (Shape::Value, self_ty),
                     };
@@ -123,12 +125,12 @@ impl<'a> Function<'a> {
             },
         };
         let has_receiver = params.iter().any(|param| param.is_receiver);
-        Some(Function {
+        Function {
             item,
             params,
             output,
             has_receiver,
-        })
+        }
     }
 
     pub fn ident(&self) -> &syn::Ident {

@@ -26,21 +26,18 @@ pub enum Entry {
     ModeArgument,
 }
 
-pub fn expand(entry: Entry, args: TokenStream, item: TokenStream) -> TokenStream {
-    let function = match syn::parse2::<syn::ItemFn>(item.clone()) {
-        Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new(
-                proc_macro2::Span::call_site(),
-                "autodiff applies to functions and inherent methods only",
-            )
-            .into_compile_error();
-            return quote!(#error #item);
-        }
+pub fn expand(entry: Entry, args: TokenStream, item: &TokenStream) -> TokenStream {
+    let Ok(function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        let error = syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "autodiff applies to functions and inherent methods only",
+        )
+        .into_compile_error();
+        return quote!(#error #item);
     };
     let cx = Ctxt::default();
     let generated = args::parse(&cx, entry, args).and_then(|args| {
-        let function = function::Function::from_item(&cx, &function)?;
+        let function = function::Function::from_item(&cx, &function);
         let plan = valid::plan(&cx, &args, &function)?;
         // Validation errors leave the plan standing; expand only when clean.
         Some(expand::expand(&plan))

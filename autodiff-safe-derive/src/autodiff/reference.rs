@@ -37,6 +37,10 @@ fn var(prefix: &str, input: &Input<'_>) -> syn::Ident {
     format_ident!("__{}_{}", prefix, base)
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one code template reads best in one piece"
+)]
 fn reverse(plan: &Plan<'_>) -> TokenStream {
     let ad = ad();
     let width = plan.width();
@@ -64,13 +68,15 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
         let primal = borrow(input.param, &name.to_token_stream());
         counts.push(quote!(let #count = #ad::leaf_count::<#checked>(#primal);));
         let range = quote!(#offset..#offset + #count);
-        eval_setup.push(quote!(let mut #copy = #ad::copy_perturbed::<#checked>(#primal, __cursor);));
+        eval_setup
+            .push(quote!(let mut #copy = #ad::copy_perturbed::<#checked>(#primal, __cursor);));
         match (&input.param.shape, activity) {
             (Shape::Value, _) => {
                 eval_args.push(quote!(*#copy));
                 let ty = &input.param.ty;
                 let gradient = var("g", input);
-                distribute.push(quote!(let #gradient = #ad::to_float::<#ty>(__gradient[0][#offset]);));
+                distribute
+                    .push(quote!(let #gradient = #ad::to_float::<#ty>(__gradient[0][#offset]);));
                 gradients.push(gradient.to_token_stream());
             }
             (Shape::SharedRef(_), _) => {
@@ -84,7 +90,9 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
                 let seed = var("s", input);
                 let shadows = shadow_names(plan, input);
                 seeds.push(quote!(let #seed = [#(#ad::floats::<#checked>(&*#shadows)),*];));
-                eval_loss.push(quote!(#ad::add_seed_dot::<#checked, #width>(&mut __loss, &*#copy, &#seed);));
+                eval_loss.push(
+                    quote!(#ad::add_seed_dot::<#checked, #width>(&mut __loss, &*#copy, &#seed);),
+                );
                 for (lane, shadow) in shadows.iter().enumerate() {
                     distribute.push(quote!(#ad::overwrite::<#checked>(&mut *#shadow, &__gradient[#lane][#range]);));
                 }
@@ -94,10 +102,13 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
         offset = quote!(#offset + #count);
     }
     let returns_value = plan.ret.is_some();
-    if let Some((ty, act)) = &plan.ret {
-        if act.activity != Activity::Const {
-            eval_loss.insert(0, quote!(#ad::add_return::<#ty, #width>(&mut __loss, __ret, dret);));
-        }
+    if let Some((ty, act)) = &plan.ret
+        && act.activity != Activity::Const
+    {
+        eval_loss.insert(
+            0,
+            quote!(#ad::add_return::<#ty, #width>(&mut __loss, __ret, dret);),
+        );
     }
     let eval_call = call_primal(plan, &eval_args);
     let real_call = call_primal(plan, &real_args);
@@ -107,10 +118,10 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
         quote!(#eval_call;)
     };
     let mut results = Vec::new();
-    if let Some((_, act)) = &plan.ret {
-        if act.activity != Activity::ActiveOnly {
-            results.push(quote!(__primal));
-        }
+    if let Some((_, act)) = &plan.ret
+        && act.activity != Activity::ActiveOnly
+    {
+        results.push(quote!(__primal));
     }
     results.extend(gradients);
     let result = tuple_or_single(&results);
@@ -136,6 +147,10 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
     }}
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one code template reads best in one piece"
+)]
 fn forward(plan: &Plan<'_>) -> TokenStream {
     let ad = ad();
     let width = plan.width();
@@ -151,7 +166,11 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
         .ret
         .as_ref()
         .is_some_and(|(_, act)| act.activity != Activity::Const);
-    let mut offset = if ret_is_dual { quote!(1usize) } else { quote!(0usize) };
+    let mut offset = if ret_is_dual {
+        quote!(1usize)
+    } else {
+        quote!(0usize)
+    };
     for input in &plan.inputs {
         let name = &input.param.name;
         real_args.push(name.to_token_stream());
@@ -169,7 +188,9 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
             let shadow = &shadows[0];
             tangents.push(quote!(let #tangent: [_; #width] = #ad::vector_lanes::<#checked, #width>(&*#shadow);));
         } else {
-            let shadow_values = shadows.iter().map(|shadow| borrow(input.param, &shadow.to_token_stream()));
+            let shadow_values = shadows
+                .iter()
+                .map(|shadow| borrow(input.param, &shadow.to_token_stream()));
             tangents.push(quote!(let #tangent = [#(#ad::floats::<#checked>(#shadow_values)),*];));
         }
         scale.push(quote!(__scale.include::<#checked>(#primal, &#tangent[__lane]);));

@@ -57,7 +57,11 @@ pub fn plan<'f>(cx: &Ctxt, args: &'f Args, function: &'f Function<'f>) -> Option
             args.span,
             format!(
                 "expected {expected} activities, one for each argument ({}){for_return}, found {}",
-                if names.is_empty() { "none".to_owned() } else { names.join(", ") },
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                },
                 args.activities.len()
             ),
         ));
@@ -91,28 +95,29 @@ pub fn plan<'f>(cx: &Ctxt, args: &'f Args, function: &'f Function<'f>) -> Option
     })
 }
 
+#[allow(clippy::too_many_lines, reason = "one rule per activity, in one place")]
 fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: &mut Vec<String>) {
     let name = &param.name;
     let activity = act.activity;
-    if let Some(activity_mode) = activity.mode() {
-        if activity_mode != mode {
-            let advice = match mode {
-                Mode::Reverse => {
-                    "in reverse mode use `Duplicated` for references and `Active` for float scalars"
-                }
-                Mode::Forward => "in forward mode use `Dual` (or `Dualv` for a batch in one slice)",
-            };
-            error_at_act(
-                cx,
-                act,
-                format!(
-                    "`{}` is a {} activity; {advice}",
-                    activity.name(),
-                    mode_name(activity_mode)
-                ),
-            );
-            return;
-        }
+    if let Some(activity_mode) = activity.mode()
+        && activity_mode != mode
+    {
+        let advice = match mode {
+            Mode::Reverse => {
+                "in reverse mode use `Duplicated` for references and `Active` for float scalars"
+            }
+            Mode::Forward => "in forward mode use `Dual` (or `Dualv` for a batch in one slice)",
+        };
+        error_at_act(
+            cx,
+            act,
+            format!(
+                "`{}` is a {} activity; {advice}",
+                activity.name(),
+                mode_name(activity_mode)
+            ),
+        );
+        return;
     }
     if act.unchecked && !activity.has_shadow() {
         error_at_act(
@@ -217,7 +222,11 @@ fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: 
 
 fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &Act) {
     if act.unchecked {
-        error_at_act(cx, act, "`unsafe(..)` marks an unchecked shadow argument; a return value has none");
+        error_at_act(
+            cx,
+            act,
+            "`unsafe(..)` marks an unchecked shadow argument; a return value has none",
+        );
         return;
     }
     let allowed: &[Activity] = match mode {
@@ -247,19 +256,23 @@ fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &Act) {
         );
         return;
     }
-    if act.activity != Activity::Const {
-        if let Some(what) = not_a_scalar(ty, &Shape::Value) {
-            cx.error_spanned_by(
-                ty,
-                format!(
-                    "a `{}` return must be a float scalar (`f32`, `f64`), but this is {what}; \
+    if act.activity != Activity::Const
+        && let Some(what) = not_a_scalar(ty, &Shape::Value)
+    {
+        cx.error_spanned_by(
+            ty,
+            format!(
+                "a `{}` return must be a float scalar (`f32`, `f64`), but this is {what}; \
                      return the value through a `&mut` argument marked `{}` instead, or mark \
                      the return `Const`",
-                    act.activity.name(),
-                    if mode == Mode::Reverse { "Duplicated" } else { "Dual" }
-                ),
-            );
-        }
+                act.activity.name(),
+                if mode == Mode::Reverse {
+                    "Duplicated"
+                } else {
+                    "Dual"
+                }
+            ),
+        );
     }
 }
 
@@ -317,8 +330,17 @@ fn not_a_scalar(ty: &syn::Type, shape: &Shape) -> Option<String> {
             let last = path.path.segments.last()?;
             let container = matches!(
                 last.ident.to_string().as_str(),
-                "Vec" | "VecDeque" | "Box" | "Option" | "Result" | "String" | "Rc" | "Arc"
-                    | "HashMap" | "BTreeMap" | "Self"
+                "Vec"
+                    | "VecDeque"
+                    | "Box"
+                    | "Option"
+                    | "Result"
+                    | "String"
+                    | "Rc"
+                    | "Arc"
+                    | "HashMap"
+                    | "BTreeMap"
+                    | "Self"
             ) || !matches!(last.arguments, syn::PathArguments::None);
             container.then(|| format!("a container (`{shown}`)"))
         }
@@ -342,15 +364,18 @@ fn shared_reference_inside(ty: &syn::Type) -> Option<TokenStream> {
             if path.path.segments.last()?.ident == "PhantomData" {
                 return None;
             }
-            path.path.segments.iter().find_map(|segment| match &segment.arguments {
-                syn::PathArguments::AngleBracketed(arguments) => {
-                    arguments.args.iter().find_map(|argument| match argument {
-                        syn::GenericArgument::Type(ty) => shared_reference_inside(ty),
-                        _ => None,
-                    })
-                }
-                _ => None,
-            })
+            path.path
+                .segments
+                .iter()
+                .find_map(|segment| match &segment.arguments {
+                    syn::PathArguments::AngleBracketed(arguments) => {
+                        arguments.args.iter().find_map(|argument| match argument {
+                            syn::GenericArgument::Type(ty) => shared_reference_inside(ty),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
         }
         _ => None,
     }

@@ -79,10 +79,10 @@ struct ParamFinder<'a> {
 impl<'ast> Visit<'ast> for ParamFinder<'_> {
     fn visit_type_path(&mut self, path: &'ast syn::TypePath) {
         if path.qself.is_none() {
-            if let Some(first) = path.path.segments.first() {
-                if let Some(index) = self.params.iter().position(|param| *param == first.ident) {
-                    self.used[index] = true;
-                }
+            if let Some(first) = path.path.segments.first()
+                && let Some(index) = self.params.iter().position(|param| *param == first.ident)
+            {
+                self.used[index] = true;
             }
             if path
                 .path
@@ -110,9 +110,10 @@ fn struct_body(style: Style, fields: &[Field<'_>]) -> TokenStream {
                 .map_err(|__error| __error #path)?;
         }
     });
-    let zero_values = fields.iter().zip(&accesses).map(|(field, access)| {
-        zero_field(field, &quote!(&self.#access))
-    });
+    let zero_values = fields
+        .iter()
+        .zip(&accesses)
+        .map(|(field, access)| zero_field(field, &quote!(&self.#access)));
     let construct = construct(quote!(Self), style, fields, zero_values);
     let (visits, visits_mut) = visit_fields(checked.iter().map(|field| {
         let access = member(field);
@@ -140,24 +141,15 @@ fn struct_body(style: Style, fields: &[Field<'_>]) -> TokenStream {
     }
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one code template reads best in one piece"
+)]
 fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
     if variants.is_empty() {
         return empty_enum_body();
     }
-    let all_checked: Vec<&Field<'_>> = variants
-        .iter()
-        .flat_map(|variant| &variant.fields)
-        .filter(|field| field.unsafe_skip.is_none())
-        .collect();
-    // Two or more variants always need the discriminant compared. Say so with
-    // a bare `false`, without naming the fields' constants: a recursive enum
-    // (`Add(Box<Expr>, Box<Expr>)`) would make its constant depend on itself
-    // through `Box`'s, a cycle the compiler rejects.
-    let noop = if variants.len() < 2 {
-        noop_const(&all_checked, true)
-    } else {
-        quote!(false)
-    };
+    let noop = enum_noop(variants);
 
     let check_arms = variants.iter().map(|variant| {
         let ident = variant.ident;
@@ -224,8 +216,7 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
                 (field.ty, binding.clone(), binding)
             }));
             (
-                quote!(Self::#ident #primal => { #(#visits)* })
-                ,
+                quote!(Self::#ident #primal => { #(#visits)* }),
                 quote!(Self::#ident #primal => { #(#visits_mut)* }),
             )
         })
@@ -263,6 +254,22 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
     }
 }
 
+/// Two or more variants always need the discriminant compared. Say so with a
+/// bare `false`, without naming the fields' constants: a recursive enum
+/// (`Add(Box<Expr>, Box<Expr>)`) would make its constant depend on itself
+/// through `Box`'s, a cycle the compiler rejects.
+fn enum_noop(variants: &[Variant<'_>]) -> TokenStream {
+    if variants.len() > 1 {
+        return quote!(false);
+    }
+    let checked: Vec<&Field<'_>> = variants
+        .iter()
+        .flat_map(|variant| &variant.fields)
+        .filter(|field| field.unsafe_skip.is_none())
+        .collect();
+    noop_const(&checked, true)
+}
+
 /// A zero-variant enum has no values: every method matches on `*self`, a
 /// place of an uninhabited type, which needs no arms (a reference to it, as
 /// the general body matches on, is not considered empty).
@@ -291,7 +298,10 @@ fn empty_enum_body() -> TokenStream {
 }
 
 fn checked_fields<'v, 'a>(variant: &'v Variant<'a>) -> impl Iterator<Item = &'v Field<'a>> {
-    variant.fields.iter().filter(|field| field.unsafe_skip.is_none())
+    variant
+        .fields
+        .iter()
+        .filter(|field| field.unsafe_skip.is_none())
 }
 
 fn noop_const(checked: &[&Field<'_>], structure_is_fixed: bool) -> TokenStream {
@@ -303,26 +313,22 @@ fn noop_const(checked: &[&Field<'_>], structure_is_fixed: bool) -> TokenStream {
 }
 
 fn member(field: &Field<'_>) -> TokenStream {
-    match field.ident {
-        Some(ident) => quote!(#ident),
-        None => {
-            let index = syn::Index::from(field.index);
-            quote!(#index)
-        }
+    if let Some(ident) = field.ident {
+        quote!(#ident)
+    } else {
+        let index = syn::Index::from(field.index);
+        quote!(#index)
     }
 }
 
 /// The `.in_field("x")` or `.in_tuple_field(0)` call that prefixes the path.
 fn path_segment(field: &Field<'_>) -> TokenStream {
-    match field.ident {
-        Some(ident) => {
-            let name = syn::ext::IdentExt::unraw(ident).to_string();
-            quote!(.in_field(#name))
-        }
-        None => {
-            let index = field.index;
-            quote!(.in_tuple_field(#index))
-        }
+    if let Some(ident) = field.ident {
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
+        quote!(.in_field(#name))
+    } else {
+        let index = field.index;
+        quote!(.in_tuple_field(#index))
     }
 }
 

@@ -58,7 +58,10 @@ fn check_type(cx: &Ctxt, ty: &syn::Type) {
                 return;
             };
             let name = last.ident.to_string();
-            if matches!(name.as_str(), "Cell" | "RefCell" | "UnsafeCell" | "OnceCell" | "SyncUnsafeCell") {
+            if matches!(
+                name.as_str(),
+                "Cell" | "RefCell" | "UnsafeCell" | "OnceCell" | "SyncUnsafeCell"
+            ) {
                 cx.error_spanned_by(
                     ty,
                     format!(
