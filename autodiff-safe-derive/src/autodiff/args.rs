@@ -121,8 +121,6 @@ pub struct Args {
     pub width_tokens: Option<syn::LitInt>,
     /// All activities, the return's last when the function returns a value.
     pub activities: Vec<Act>,
-    /// The whole argument list, for count errors.
-    pub span: Span,
 }
 
 enum Item {
@@ -190,6 +188,20 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
     let mut items = items.into_iter().peekable();
     let usage = entry.usage();
     let name = match items.next() {
+        Some(Item::Ident(name))
+            if Activity::from_name(&name.to_string()).is_some()
+                || name == "Reverse"
+                || name == "Forward" =>
+        {
+            cx.error_spanned_by(
+                &name,
+                format!(
+                    "expected the derivative's name first, found `{name}`; name the derivative \
+                     before the mode and activities: {usage}"
+                ),
+            );
+            return None;
+        }
         Some(Item::Ident(name)) => name,
         Some(other) => {
             cx.error_spanned_by(
@@ -234,7 +246,11 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
         width_tokens = Some(lit);
     }
     let mut activities = Vec::new();
+    // An item that is not an activity would throw the count off: report it
+    // alone rather than also "expected 2 activities, found 1".
+    let mut refused = false;
     for item in items {
+        refused |= !matches!(item, Item::Ident(_) | Item::Unsafe(..));
         match &item {
             Item::Ident(ident) => match Activity::from_name(&ident.to_string()) {
                 Some(activity) => activities.push(Act {
@@ -243,7 +259,10 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
                     span: ident.span(),
                     tokens: ident.to_token_stream(),
                 }),
-                None => cx.error_spanned_by(ident, unknown_activity(ident)),
+                None => {
+                    refused = true;
+                    cx.error_spanned_by(ident, unknown_activity(ident));
+                }
             },
             Item::Unsafe(unsafe_token, ident) => match Activity::from_name(&ident.to_string()) {
                 Some(activity) => activities.push(Act {
@@ -252,7 +271,10 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
                     span: unsafe_token.span.join(ident.span()).unwrap_or(ident.span()),
                     tokens: item.to_token_stream(),
                 }),
-                None => cx.error_spanned_by(ident, unknown_activity(ident)),
+                None => {
+                    refused = true;
+                    cx.error_spanned_by(ident, unknown_activity(ident));
+                }
             },
             Item::Int(lit) => cx.error_spanned_by(
                 lit,
@@ -263,13 +285,15 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
             }
         }
     }
+    if refused {
+        return None;
+    }
     Some(Args {
         name,
         mode,
         width,
         width_tokens,
         activities,
-        span,
     })
 }
 
@@ -282,6 +306,15 @@ fn unknown_activity(ident: &syn::Ident) -> String {
 }
 
 impl Entry {
+    /// The attribute's name, for messages.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Self::Reverse => "autodiff_reverse",
+            Self::Forward => "autodiff_forward",
+            Self::ModeArgument => "autodiff",
+        }
+    }
+
     fn usage(self) -> &'static str {
         match self {
             Self::Reverse => "#[autodiff_reverse(NAME, [WIDTH,] ACTIVITY.., [RETURN_ACTIVITY])]",

@@ -38,13 +38,23 @@ pub struct Function<'a> {
 }
 
 impl<'a> Function<'a> {
-    pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Self {
+    /// `None` when a parameter was refused: the activity count would be
+    /// off, and one error is enough.
+    pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Option<Self> {
         let sig = &item.sig;
         if let Some(constness) = &sig.constness {
-            cx.error_spanned_by(constness, "a `const fn` cannot be differentiated");
+            cx.error_spanned_by(
+                constness,
+                "a `const fn` cannot be differentiated: its derivative could not be `const`; \
+                 remove `const`, or differentiate a non-`const` wrapper that calls it",
+            );
         }
         if let Some(asyncness) = &sig.asyncness {
-            cx.error_spanned_by(asyncness, "an `async fn` cannot be differentiated");
+            cx.error_spanned_by(
+                asyncness,
+                "an `async fn` cannot be differentiated: differentiate the computation as a \
+                 plain `fn` and call it (or its derivative) from the `async fn`",
+            );
         }
         if let Some(unsafety) = &sig.unsafety {
             cx.error_spanned_by(
@@ -54,12 +64,17 @@ impl<'a> Function<'a> {
             );
         }
         if let Some(abi) = &sig.abi {
-            cx.error_spanned_by(abi, "an `extern` function cannot be differentiated");
+            cx.error_spanned_by(
+                abi,
+                "an `extern` function cannot be differentiated: differentiate a plain Rust \
+                 `fn` and call it from the `extern` one",
+            );
         }
         if let Some(variadic) = &sig.variadic {
             cx.error_spanned_by(variadic, "a variadic function cannot be differentiated");
         }
         let mut params = Vec::new();
+        let mut refused = false;
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(receiver) => {
@@ -68,14 +83,22 @@ impl<'a> Function<'a> {
                             receiver,
                             "write the receiver as `self`, `&self` or `&mut self`",
                         );
+                        refused = true;
                         continue;
                     }
-                    let self_ty: syn::Type = syn::parse_quote!(Self);
+                    // Spanned on `self`, so that an error about `Self` (no
+                    // `ShadowCheck`) points at the receiver.
+                    let span = receiver.self_token.span;
+                    let self_ty: syn::Type = syn::parse_quote_spanned!(span=> Self);
                     let (shape, ty) = match (&receiver.reference, &receiver.mutability) {
-                        (Some(_), Some(_)) => {
-                            (Shape::MutRef(self_ty), syn::parse_quote!(&mut Self))
-                        }
-                        (Some(_), None) => (Shape::SharedRef(self_ty), syn::parse_quote!(&Self)),
+                        (Some(_), Some(_)) => (
+                            Shape::MutRef(self_ty),
+                            syn::parse_quote_spanned!(span=> &mut Self),
+                        ),
+                        (Some(_), None) => (
+                            Shape::SharedRef(self_ty),
+                            syn::parse_quote_spanned!(span=> &Self),
+                        ),
                         (None, _) => (Shape::Value, self_ty),
                     };
                     params.push(Param {
@@ -97,12 +120,13 @@ impl<'a> Function<'a> {
                                 "autodiff names each shadow after its argument: bind this \
                                  argument to a plain name (`x: T`) and destructure it in the body",
                             );
+                            refused = true;
                             continue;
                         }
                     };
-                    if let syn::Type::ImplTrait(_) = &*typed.ty {
+                    if let Some(impl_trait) = impl_trait_inside(&typed.ty) {
                         cx.error_spanned_by(
-                            &typed.ty,
+                            impl_trait,
                             "`impl Trait` arguments are not supported: the derivative calls the \
                              function with explicit generic arguments; use a named type parameter",
                         );
@@ -124,13 +148,16 @@ impl<'a> Function<'a> {
                 ty => Some(ty.clone()),
             },
         };
+        if refused {
+            return None;
+        }
         let has_receiver = params.iter().any(|param| param.is_receiver);
-        Function {
+        Some(Function {
             item,
             params,
             output,
             has_receiver,
-        }
+        })
     }
 
     pub fn ident(&self) -> &syn::Ident {
@@ -171,4 +198,17 @@ fn shape_of(ty: &syn::Type) -> Shape {
         syn::Type::Group(group) => shape_of(&group.elem),
         _ => Shape::Value,
     }
+}
+
+/// The first `impl Trait` anywhere in `ty` (`impl Fn(f64)`, `&impl AsRef<[f64]>`).
+fn impl_trait_inside(ty: &syn::Type) -> Option<&syn::TypeImplTrait> {
+    struct Finder<'ast>(Option<&'ast syn::TypeImplTrait>);
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'ast> {
+        fn visit_type_impl_trait(&mut self, impl_trait: &'ast syn::TypeImplTrait) {
+            self.0.get_or_insert(impl_trait);
+        }
+    }
+    let mut finder = Finder(None);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }

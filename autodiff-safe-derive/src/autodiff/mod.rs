@@ -28,16 +28,12 @@ pub enum Entry {
 
 pub fn expand(entry: Entry, args: TokenStream, item: &TokenStream) -> TokenStream {
     let Ok(function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
-        let error = syn::Error::new(
-            proc_macro2::Span::call_site(),
-            "autodiff applies to functions and inherent methods only",
-        )
-        .into_compile_error();
+        let error = not_a_function(entry, item).into_compile_error();
         return quote!(#error #item);
     };
     let cx = Ctxt::default();
     let generated = args::parse(&cx, entry, args).and_then(|args| {
-        let function = function::Function::from_item(&cx, &function);
+        let function = function::Function::from_item(&cx, &function)?;
         let plan = valid::plan(&cx, &args, &function)?;
         // Validation errors leave the plan standing; expand only when clean.
         Some(expand::expand(&plan))
@@ -48,5 +44,56 @@ pub fn expand(entry: Entry, args: TokenStream, item: &TokenStream) -> TokenStrea
             let errors = errors.into_compile_error();
             quote!(#errors #item)
         }
+    }
+}
+
+/// The error for an attribute on anything but a function with a body,
+/// spanned on the item's keyword and name.
+fn not_a_function(entry: Entry, item: &TokenStream) -> syn::Error {
+    let (what, head) = match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(syn::Item::Struct(syn::ItemStruct {
+            struct_token,
+            ident,
+            ..
+        })) => ("a struct", quote!(#struct_token #ident)),
+        Ok(syn::Item::Enum(syn::ItemEnum {
+            enum_token, ident, ..
+        })) => ("an enum", quote!(#enum_token #ident)),
+        Ok(syn::Item::Union(syn::ItemUnion {
+            union_token, ident, ..
+        })) => ("a union", quote!(#union_token #ident)),
+        Ok(syn::Item::Trait(syn::ItemTrait {
+            trait_token, ident, ..
+        })) => ("a trait", quote!(#trait_token #ident)),
+        Ok(syn::Item::Impl(syn::ItemImpl {
+            impl_token,
+            self_ty,
+            ..
+        })) => ("an impl block", quote!(#impl_token #self_ty)),
+        Ok(syn::Item::Mod(syn::ItemMod {
+            mod_token, ident, ..
+        })) => ("a module", quote!(#mod_token #ident)),
+        Ok(syn::Item::Const(syn::ItemConst {
+            const_token, ident, ..
+        })) => ("a constant", quote!(#const_token #ident)),
+        Ok(syn::Item::Static(syn::ItemStatic {
+            static_token,
+            ident,
+            ..
+        })) => ("a static", quote!(#static_token #ident)),
+        Ok(syn::Item::Type(syn::ItemType {
+            type_token, ident, ..
+        })) => ("a type alias", quote!(#type_token #ident)),
+        _ => ("this item", item.clone()),
+    };
+    let message = format!(
+        "`#[{}]` applies to functions and methods with a body, not to {what}; put it on the \
+         function to differentiate",
+        entry.attribute()
+    );
+    if head.is_empty() {
+        syn::Error::new(proc_macro2::Span::call_site(), message)
+    } else {
+        syn::Error::new_spanned(head, message)
     }
 }

@@ -43,49 +43,29 @@ impl Plan<'_> {
 pub fn plan<'f>(cx: &Ctxt, args: &'f Args, function: &'f Function<'f>) -> Option<Plan<'f>> {
     let expected = function.params.len() + usize::from(function.output.is_some());
     if args.activities.len() != expected {
-        let names: Vec<String> = function
-            .params
-            .iter()
-            .map(|param| format!("`{}`", param.name))
-            .collect();
-        let for_return = if function.output.is_some() {
-            " and one for the return value"
-        } else {
-            " (no return activity: the function returns `()`)"
-        };
-        cx.syn_error(syn::Error::new(
-            args.span,
-            format!(
-                "expected {expected} activities, one for each argument ({}){for_return}, found {}",
-                if names.is_empty() {
-                    "none".to_owned()
-                } else {
-                    names.join(", ")
-                },
-                args.activities.len()
-            ),
-        ));
+        count_error(cx, args, function, expected);
         return None;
     }
     let mut unsafe_reasons = Vec::new();
     let mut inputs = Vec::new();
     for (param, act) in function.params.iter().zip(&args.activities) {
+        let errors = cx.error_count();
         check_input(cx, args.mode, param, act, &mut unsafe_reasons);
-        inputs.push(Input {
+        let input = Input {
             param,
             act: act.clone(),
-        });
+        };
+        // A refused activity is not also reported as needing `enzyme`.
+        if !cfg!(feature = "enzyme") && cx.error_count() == errors {
+            check_reference_backend(cx, &input);
+        }
+        inputs.push(input);
     }
     let ret = function.output.as_ref().map(|ty| {
         let act = args.activities[function.params.len()].clone();
         check_return(cx, args.mode, ty, &act);
         (ty.clone(), act)
     });
-    if !cfg!(feature = "enzyme") {
-        for input in &inputs {
-            check_reference_backend(cx, input);
-        }
-    }
     Some(Plan {
         args,
         function,
@@ -140,11 +120,15 @@ fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: 
         ),
         Activity::Active => {
             if let Some(what) = not_a_scalar(&param.ty, &param.shape) {
+                let advice = match param.shape {
+                    Shape::Value => "pass it by reference and mark it `Duplicated`",
+                    _ => "mark it `Duplicated`: its gradient is added into the shadow that follows it",
+                };
                 cx.error_spanned_by(
                     &param.tokens,
                     format!(
                         "`Active` is for float scalars passed by value (`f32`, `f64`), but \
-                         `{name}` is {what}; use `Duplicated` on a reference to it"
+                         `{name}` is {what}; {advice}"
                     ),
                 );
             }
@@ -175,7 +159,7 @@ fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: 
                      through the shadow, but `{name}` is passed by value; pass `&{}`, or use \
                      `Active` for a float scalar",
                     activity.name(),
-                    param.ty.to_token_stream()
+                    shown(&param.ty)
                 ),
             ),
         },
@@ -197,7 +181,7 @@ fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: 
                          holds all the batch's tangents back to back, and only a slice's length \
                          can be checked against that; `{name}` is `{}`",
                         activity.name(),
-                        param.ty.to_token_stream()
+                        shown(&param.ty)
                     ),
                 );
             }
@@ -249,7 +233,7 @@ fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &Act) {
             cx,
             act,
             format!(
-                "`{}` is not a return activity in {} mode; the return value takes one of {names}",
+                "`{}` is not a {} return activity; the return value takes one of {names}",
                 act.activity.name(),
                 mode_name(mode)
             ),
@@ -262,9 +246,14 @@ fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &Act) {
         cx.error_spanned_by(
             ty,
             format!(
-                "a `{}` return must be a float scalar (`f32`, `f64`), but this is {what}; \
+                "{} `{}` return must be a float scalar (`f32`, `f64`), but this is {what}; \
                      return the value through a `&mut` argument marked `{}` instead, or mark \
                      the return `Const`",
+                if act.activity.name().starts_with('A') {
+                    "an"
+                } else {
+                    "a"
+                },
                 act.activity.name(),
                 if mode == Mode::Reverse {
                     "Duplicated"
@@ -284,9 +273,10 @@ fn check_reference_backend(cx: &Ctxt, input: &Input<'_>) {
             cx,
             act,
             format!(
-                "`unsafe({})` needs the `enzyme` feature of `autodiff-safe`: the reference \
+                "`unsafe({0})` needs the `enzyme` feature of `autodiff-safe`: the reference \
                  backend computes derivatives by walking `{name}`'s floats through \
-                 `ShadowCheck`, which an unchecked argument need not implement",
+                 `ShadowCheck`, which an unchecked argument need not implement; enable the \
+                 feature, or implement `ShadowCheck` for the argument's type and write `{0}`",
                 act.activity.name()
             ),
         );
@@ -297,11 +287,88 @@ fn check_reference_backend(cx: &Ctxt, input: &Input<'_>) {
             format!(
                 "`{}` on the raw pointer `{name}` needs the `enzyme` feature of \
                  `autodiff-safe`: the reference backend cannot know how many floats are \
-                 behind a pointer",
+                 behind a pointer; enable the feature, or pass a reference (`&[f64]`, \
+                 `&mut [f64]`) instead",
                 act.activity.name()
             ),
         );
     }
+}
+
+/// Too few or too many activities: spanned on the surplus, or on the whole
+/// list when some are missing.
+fn count_error(cx: &Ctxt, args: &Args, function: &Function<'_>, expected: usize) {
+    let found = args.activities.len();
+    let names: Vec<String> = function
+        .params
+        .iter()
+        .map(|param| format!("`{}`", param.name))
+        .collect();
+    let mut wanted = Vec::new();
+    if !names.is_empty() {
+        wanted.push(format!("one for each argument ({})", names.join(", ")));
+    }
+    wanted.push(if function.output.is_some() {
+        "one for the return value".to_owned()
+    } else {
+        "none for the return value, which is `()`".to_owned()
+    });
+    let message = format!(
+        "expected {expected} {}, {}; found {found}",
+        if expected == 1 {
+            "activity"
+        } else {
+            "activities"
+        },
+        wanted.join(" and ")
+    );
+    let error = if found > expected {
+        let surplus: TokenStream = args.activities[expected..]
+            .iter()
+            .map(|act| act.tokens.clone())
+            .collect();
+        syn::Error::new_spanned(
+            surplus,
+            format!(
+                "{message}: remove {}",
+                if found - expected == 1 {
+                    "this one"
+                } else {
+                    "these"
+                }
+            ),
+        )
+    } else if found == 0 {
+        syn::Error::new_spanned(&args.name, message)
+    } else {
+        let written: TokenStream = args.activities.iter().map(|act| act.tokens.clone()).collect();
+        syn::Error::new_spanned(written, message)
+    };
+    cx.syn_error(error);
+}
+
+/// A type as the user wrote it, without the token printer's spaces
+/// (`&[f64]`, not `& [f64]`; `Vec<f64>`, not `Vec < f64 >`).
+fn shown(ty: &syn::Type) -> String {
+    let mut text = ty.to_token_stream().to_string();
+    for (spaced, tight) in [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        ("& ", "&"),
+        ("* ", "*"),
+        (" ,", ","),
+        (" ;", ";"),
+        ("[ ", "["),
+        (" ]", "]"),
+        ("( ", "("),
+        (" )", ")"),
+        (" ::", "::"),
+        (":: ", "::"),
+    ] {
+        text = text.replace(spaced, tight);
+    }
+    text.replace("->", " -> ").replace("  ", " ")
 }
 
 fn error_at_act(cx: &Ctxt, act: &Act, message: impl std::fmt::Display) {
@@ -317,7 +384,7 @@ fn mode_name(mode: Mode) -> &'static str {
 
 /// `Some(description)` when `ty` is visibly not a float scalar.
 fn not_a_scalar(ty: &syn::Type, shape: &Shape) -> Option<String> {
-    let shown = ty.to_token_stream().to_string();
+    let shown = shown(ty);
     match shape {
         Shape::SharedRef(_) | Shape::MutRef(_) => return Some(format!("a reference (`{shown}`)")),
         Shape::Pointer => return Some(format!("a raw pointer (`{shown}`)")),
