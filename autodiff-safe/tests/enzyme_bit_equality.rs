@@ -174,7 +174,9 @@ twin! {
 #[test]
 fn nested_structs_enums_options_and_boxes() {
     let m = Outer {
-        inner: Inner { w: vec![0.5, -0.25, 1.5] },
+        inner: Inner {
+            w: vec![0.5, -0.25, 1.5],
+        },
         scale: [2.0, -3.0],
         bias: Some(vec![0.1, 0.2]),
         head: vec![0.0, 1.0].into_boxed_slice(),
@@ -184,9 +186,15 @@ fn nested_structs_enums_options_and_boxes() {
     assert_bits("outer value", &a, &b);
     assert_bits("outer shadow", &safe, &raw);
 
-    for c in [Curve::Linear { slope: 1.5 }, Curve::Poly(vec![1.0, -2.0, 0.5])] {
+    for c in [
+        Curve::Linear { slope: 1.5 },
+        Curve::Poly(vec![1.0, -2.0, 0.5]),
+    ] {
         let (mut safe, mut raw) = (make_zero(&c), make_zero(&c));
-        let (a, b) = (d_curve(&c, &mut safe, 1.7, 1.0), raw_curve(&c, &mut raw, 1.7, 1.0));
+        let (a, b) = (
+            d_curve(&c, &mut safe, 1.7, 1.0),
+            raw_curve(&c, &mut raw, 1.7, 1.0),
+        );
         assert_bits("curve value", &a, &b);
         assert_bits("curve shadow", &safe, &raw);
     }
@@ -237,16 +245,25 @@ impl Model {
 
 #[test]
 fn methods_with_every_receiver() {
-    let m = Model { w: vec![0.5, -1.0, 2.0] };
+    let m = Model {
+        w: vec![0.5, -1.0, 2.0],
+    };
     let (mut safe, mut raw) = (make_zero(&m), make_zero(&m));
-    let (a, b) = (m.d_loss(&mut safe, 1.5, 1.0), m.raw_loss(&mut raw, 1.5, 1.0));
+    let (a, b) = (
+        m.d_loss(&mut safe, 1.5, 1.0),
+        m.raw_loss(&mut raw, 1.5, 1.0),
+    );
     assert_bits("&self value", &a, &b);
     assert_bits("&self shadow", &safe, &raw);
 
     let (mut m_safe, mut m_raw) = (m.clone(), m.clone());
     let (mut safe, mut raw) = (
-        Model { w: vec![1.0, 0.5, -1.0] },
-        Model { w: vec![1.0, 0.5, -1.0] },
+        Model {
+            w: vec![1.0, 0.5, -1.0],
+        },
+        Model {
+            w: vec![1.0, 0.5, -1.0],
+        },
     );
     let (a, b) = (
         m_safe.d_step(&mut safe, 0.1, 1.0),
@@ -256,7 +273,9 @@ fn methods_with_every_receiver() {
     assert_bits("&mut self primal", &m_safe, &m_raw);
     assert_bits("&mut self shadow", &safe, &raw);
 
-    let tangent = Model { w: vec![1.0, 0.0, -1.0] };
+    let tangent = Model {
+        w: vec![1.0, 0.0, -1.0],
+    };
     let a = m.clone().d_total(tangent.clone());
     let b = m.clone().raw_total(tangent);
     assert_bits("self (forward)", &a, &b);
@@ -357,7 +376,11 @@ fn forward_mode_widths_and_vector_mode() {
     let (mut out_safe, mut out_raw, mut dout_safe, mut dout_raw) = (0.0, 0.0, 0.0, 0.0);
     f_inplace(1.0, 1.0, 3.0, 1.0, &mut out_safe, &mut dout_safe);
     raw_f_inplace(1.0, 1.0, 3.0, 1.0, &mut out_raw, &mut dout_raw);
-    assert_bits("in-place forward", &(out_safe, dout_safe), &(out_raw, dout_raw));
+    assert_bits(
+        "in-place forward",
+        &(out_safe, dout_safe),
+        &(out_raw, dout_raw),
+    );
     assert_eq!((out_safe, dout_safe), (400.0, -400.0));
 }
 
@@ -370,7 +393,43 @@ fn report_comparison_count() {
     methods_with_every_receiver();
     generic_and_const_generic_functions();
     forward_mode_widths_and_vector_mode();
+    hessian_vector_product_forward_over_reverse();
     let compared = COMPARED.with(Cell::get);
     assert!(compared > 0);
     println!("enzyme bit-equality: {compared} float leaves compared bit for bit");
+}
+
+// Forward over reverse: the Hessian-vector product of a checked reverse-mode
+// derivative, against the same nesting of raw derivatives.
+#[autodiff_safe::autodiff_reverse(d_cubic, Duplicated, Active)]
+fn cubic(x: &[f64]) -> f64 {
+    x[0] * x[0] * x[1] + x[1].sin()
+}
+
+#[std::autodiff::autodiff_reverse(raw_d_cubic, Duplicated, Active)]
+fn cubic_raw(x: &[f64]) -> f64 {
+    x[0] * x[0] * x[1] + x[1].sin()
+}
+
+#[autodiff_safe::autodiff_forward(hvp, Dual, Dual)]
+fn cubic_gradient(x: &[f64], g: &mut [f64]) {
+    d_cubic(x, g, 1.0);
+}
+
+#[std::autodiff::autodiff_forward(raw_hvp, Dual, Dual)]
+fn cubic_gradient_raw(x: &[f64], g: &mut [f64]) {
+    raw_d_cubic(x, g, 1.0);
+}
+
+#[test]
+fn hessian_vector_product_forward_over_reverse() {
+    let x = [1.5, 0.5];
+    let v = [1.0, 0.0];
+    let (mut g_safe, mut g_raw, mut hv_safe, mut hv_raw) = ([0.0; 2], [0.0; 2], [0.0; 2], [0.0; 2]);
+    hvp(&x, &v, &mut g_safe, &mut hv_safe);
+    raw_hvp(&x, &v, &mut g_raw, &mut hv_raw);
+    assert_bits("hvp gradient", &g_safe, &g_raw);
+    assert_bits("hvp", &hv_safe, &hv_raw);
+    // H v = [2 x1, 2 x0] for v = e0.
+    assert_eq!(hv_safe, [1.0, 3.0]);
 }

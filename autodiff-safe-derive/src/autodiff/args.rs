@@ -245,44 +245,14 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
         }
         width_tokens = Some(lit);
     }
-    let mut activities = Vec::new();
     // An item that is not an activity would throw the count off: report it
     // alone rather than also "expected 2 activities, found 1".
+    let mut activities = Vec::new();
     let mut refused = false;
     for item in items {
-        refused |= !matches!(item, Item::Ident(_) | Item::Unsafe(..));
-        match &item {
-            Item::Ident(ident) => match Activity::from_name(&ident.to_string()) {
-                Some(activity) => activities.push(Act {
-                    activity,
-                    unchecked: false,
-                    span: ident.span(),
-                    tokens: ident.to_token_stream(),
-                }),
-                None => {
-                    refused = true;
-                    cx.error_spanned_by(ident, unknown_activity(ident));
-                }
-            },
-            Item::Unsafe(unsafe_token, ident) => match Activity::from_name(&ident.to_string()) {
-                Some(activity) => activities.push(Act {
-                    activity,
-                    unchecked: true,
-                    span: unsafe_token.span.join(ident.span()).unwrap_or(ident.span()),
-                    tokens: item.to_token_stream(),
-                }),
-                None => {
-                    refused = true;
-                    cx.error_spanned_by(ident, unknown_activity(ident));
-                }
-            },
-            Item::Int(lit) => cx.error_spanned_by(
-                lit,
-                "the batch width goes right after the name (after the mode for `#[autodiff]`)",
-            ),
-            Item::Other(tokens) => {
-                cx.error_spanned_by(tokens, format!("expected an activity: {usage}"));
-            }
+        match activity(cx, &item, usage) {
+            Some(act) => activities.push(act),
+            None => refused = true,
         }
     }
     if refused {
@@ -294,6 +264,39 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
         width,
         width_tokens,
         activities,
+    })
+}
+
+/// The activity an item in activity position spells, or its error.
+fn activity(cx: &Ctxt, item: &Item, usage: &str) -> Option<Act> {
+    let (ident, unchecked, span) = match item {
+        Item::Ident(ident) => (ident, false, ident.span()),
+        Item::Unsafe(unsafe_token, ident) => (
+            ident,
+            true,
+            unsafe_token.span.join(ident.span()).unwrap_or(ident.span()),
+        ),
+        Item::Int(lit) => {
+            cx.error_spanned_by(
+                lit,
+                "the batch width goes right after the name (after the mode for `#[autodiff]`)",
+            );
+            return None;
+        }
+        Item::Other(tokens) => {
+            cx.error_spanned_by(tokens, format!("expected an activity: {usage}"));
+            return None;
+        }
+    };
+    let Some(activity) = Activity::from_name(&ident.to_string()) else {
+        cx.error_spanned_by(ident, unknown_activity(ident));
+        return None;
+    };
+    Some(Act {
+        activity,
+        unchecked,
+        span,
+        tokens: item.to_token_stream(),
     })
 }
 

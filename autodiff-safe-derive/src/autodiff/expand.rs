@@ -260,7 +260,13 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
         .args
         .activities
         .iter()
-        .map(|act| act.tokens.to_string().replace(' ', ""))
+        .map(|act| {
+            if act.unchecked {
+                format!("unsafe({})", act.activity.name())
+            } else {
+                act.activity.name().to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let summary = format!(

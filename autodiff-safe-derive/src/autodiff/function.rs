@@ -42,37 +42,7 @@ impl<'a> Function<'a> {
     /// off, and one error is enough.
     pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Option<Self> {
         let sig = &item.sig;
-        if let Some(constness) = &sig.constness {
-            cx.error_spanned_by(
-                constness,
-                "a `const fn` cannot be differentiated: its derivative could not be `const`; \
-                 remove `const`, or differentiate a non-`const` wrapper that calls it",
-            );
-        }
-        if let Some(asyncness) = &sig.asyncness {
-            cx.error_spanned_by(
-                asyncness,
-                "an `async fn` cannot be differentiated: differentiate the computation as a \
-                 plain `fn` and call it (or its derivative) from the `async fn`",
-            );
-        }
-        if let Some(unsafety) = &sig.unsafety {
-            cx.error_spanned_by(
-                unsafety,
-                "an `unsafe fn` cannot be differentiated here: its derivative could not state \
-                 the primal's safety contract; wrap the unsafe call in a safe function",
-            );
-        }
-        if let Some(abi) = &sig.abi {
-            cx.error_spanned_by(
-                abi,
-                "an `extern` function cannot be differentiated: differentiate a plain Rust \
-                 `fn` and call it from the `extern` one",
-            );
-        }
-        if let Some(variadic) = &sig.variadic {
-            cx.error_spanned_by(variadic, "a variadic function cannot be differentiated");
-        }
+        refuse_qualifiers(cx, sig);
         let mut params = Vec::new();
         let mut refused = false;
         for input in &sig.inputs {
@@ -211,4 +181,40 @@ fn impl_trait_inside(ty: &syn::Type) -> Option<&syn::TypeImplTrait> {
     let mut finder = Finder(None);
     syn::visit::Visit::visit_type(&mut finder, ty);
     finder.0
+}
+
+/// `const`, `async`, `unsafe`, `extern` and variadic functions, each refused
+/// on its keyword.
+fn refuse_qualifiers(cx: &Ctxt, sig: &syn::Signature) {
+    if let Some(constness) = &sig.constness {
+        cx.error_spanned_by(
+            constness,
+            "a `const fn` cannot be differentiated: its derivative could not be `const`; \
+             remove `const`, or differentiate a non-`const` wrapper that calls it",
+        );
+    }
+    if let Some(asyncness) = &sig.asyncness {
+        cx.error_spanned_by(
+            asyncness,
+            "an `async fn` cannot be differentiated: differentiate the computation as a \
+             plain `fn` and call it (or its derivative) from the `async fn`",
+        );
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        cx.error_spanned_by(
+            unsafety,
+            "an `unsafe fn` cannot be differentiated here: its derivative could not state \
+             the primal's safety contract; wrap the unsafe call in a safe function",
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error_spanned_by(
+            abi,
+            "an `extern` function cannot be differentiated: differentiate a plain Rust \
+             `fn` and call it from the `extern` one",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        cx.error_spanned_by(variadic, "a variadic function cannot be differentiated");
+    }
 }

@@ -124,7 +124,13 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
         results.push(quote!(__primal));
     }
     results.extend(gradients);
-    let result = tuple_or_single(&results);
+    // Nothing to return: end on the last statement, not on a `()` that
+    // `clippy::unused_unit` would flag in the user's crate.
+    let result = if results.is_empty() {
+        TokenStream::new()
+    } else {
+        tuple_or_single(&results)
+    };
     let bind_primal = if returns_value {
         quote!(let __primal = #real_call;)
     } else {
@@ -200,17 +206,19 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
             Shape::SharedRef(_) | Shape::Pointer => eval_args.push(quote!(&*#copy)),
             Shape::MutRef(_) => {
                 eval_args.push(quote!(&mut *#copy));
-                eval_outputs.push(quote!(__outputs.extend(#ad::floats::<#checked>(&*#copy));));
+                eval_outputs.push(quote!(::core::iter::Extend::extend(&mut __outputs, #ad::floats::<#checked>(&*#copy));));
                 let count = var("n", input);
                 counts.push(quote!(let #count = #ad::leaf_count::<#checked>(#primal);));
                 let range = quote!(#offset..#offset + #count);
                 if activity.is_vector() {
                     let shadow = &shadows[0];
                     distribute.push(quote! {
-                        let __lanes: ::std::vec::Vec<::core::primitive::f64> = __tangents
-                            .iter()
-                            .flat_map(|__lane| __lane[#range].iter().copied())
-                            .collect();
+                        // Trait methods by path: the user's module may have no prelude.
+                        let __lanes: ::std::vec::Vec<::core::primitive::f64> =
+                            ::core::iter::Iterator::collect(::core::iter::Iterator::flat_map(
+                                __tangents.iter(),
+                                |__lane| ::core::iter::Iterator::copied(__lane[#range].iter()),
+                            ));
                         #ad::overwrite::<#checked>(&mut *#shadow, &__lanes);
                     });
                 } else {
@@ -234,7 +242,7 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
     };
     let _ = &ret_output;
     let (bind_primal, result) = match &plan.ret {
-        None => (quote!(#real_call;), quote!(())),
+        None => (quote!(#real_call;), TokenStream::new()),
         Some((ty, act)) => {
             let tangent = |lane: usize| quote!(#ad::to_float::<#ty>(__tangents[#lane][0]));
             let lane_tangents: Vec<TokenStream> = (0..width).map(tangent).collect();
@@ -256,7 +264,7 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
         let mut __tangents: ::std::vec::Vec<::std::vec::Vec<::core::primitive::f64>> =
             ::std::vec::Vec::with_capacity(#width);
         for __lane in 0..#width {
-            let mut __scale = #ad::Scale::default();
+            let mut __scale = <#ad::Scale as ::core::default::Default>::default();
             #(#scale)*
             __tangents.push(#ad::directional(&__scale, |__direction| {
                 let mut __outputs: ::std::vec::Vec<::core::primitive::f64> = ::std::vec::Vec::new();

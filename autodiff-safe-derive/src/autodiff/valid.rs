@@ -122,7 +122,9 @@ fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: 
             if let Some(what) = not_a_scalar(&param.ty, &param.shape) {
                 let advice = match param.shape {
                     Shape::Value => "pass it by reference and mark it `Duplicated`",
-                    _ => "mark it `Duplicated`: its gradient is added into the shadow that follows it",
+                    _ => {
+                        "mark it `Duplicated`: its gradient is added into the shadow that follows it"
+                    }
                 };
                 cx.error_spanned_by(
                     &param.tokens,
@@ -341,7 +343,11 @@ fn count_error(cx: &Ctxt, args: &Args, function: &Function<'_>, expected: usize)
     } else if found == 0 {
         syn::Error::new_spanned(&args.name, message)
     } else {
-        let written: TokenStream = args.activities.iter().map(|act| act.tokens.clone()).collect();
+        let written: TokenStream = args
+            .activities
+            .iter()
+            .map(|act| act.tokens.clone())
+            .collect();
         syn::Error::new_spanned(written, message)
     };
     cx.syn_error(error);

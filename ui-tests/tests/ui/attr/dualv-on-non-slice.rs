@@ -1,0 +1,8 @@
+use autodiff_safe::autodiff_forward;
+
+#[autodiff_forward(d_square, 2, Dualv, Dual)]
+fn square(x: &f64) -> f64 {
+    x * x
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use autodiff_safe::autodiff_reverse;
+
+#[autodiff_reverse(d_sum, Duplicated, Duplicated)]
+fn sum(x: &[f64]) -> f64 {
+    x.iter().sum()
+}
+
+fn main() {}

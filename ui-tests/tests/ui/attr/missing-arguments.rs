@@ -1,0 +1,8 @@
+use autodiff_safe::autodiff_reverse;
+
+#[autodiff_reverse]
+fn square(x: f64) -> f64 {
+    x * x
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use autodiff_safe::autodiff_reverse;
+
+#[autodiff_reverse(d_sum, DuplicatedOnly, Active)]
+fn sum(x: &[f64]) -> f64 {
+    x.iter().sum()
+}
+
+fn gradient() -> bool {
+    let x = [1.0, 2.0];
+    let mut dx = vec![0.0; 2];
+    try_d_sum(&x, &mut dx, 1.0).is_ok()
+}
+
+fn main() {}
