@@ -156,3 +156,8 @@ pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
 ///
 /// Unions are refused: nothing records which field is live.
 pub use autodiff_safe_derive::ShadowCheck;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
