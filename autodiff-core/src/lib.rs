@@ -7,7 +7,7 @@
 //!   has exactly its primal's structure, with impls for the std types;
 //! - [`ShadowError`], which says where and how a shadow differs;
 //! - [`check`], [`make_zero`] and [`set_zero`];
-//! - [`reference`], the finite-difference backend used without Enzyme.
+//! - [`reference`](mod@reference), the finite-difference backend used without Enzyme.
 //!
 //! ```
 //! use autodiff_core::{check, make_zero};
@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod ext;
 mod float;
 mod impls;
 mod ops;

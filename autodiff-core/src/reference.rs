@@ -385,6 +385,13 @@ impl Direction {
 }
 
 /// A copy of `value` moved along `tangent` (its shadow's leaves).
+///
+/// ```
+/// use autodiff_safe::reference::{copy_along, Direction};
+///
+/// let moved = copy_along(&vec![1.0_f64, 1.0], &[1.0, -1.0], &Direction::new(0.5));
+/// assert_eq!(*moved, [1.5, 0.5]);
+/// ```
 #[must_use]
 pub fn copy_along<T: ShadowCheck + ?Sized>(
     value: &T,
@@ -442,6 +449,14 @@ impl Default for Scale {
 
 impl Scale {
     /// Takes a dual input and its tangent into account.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::Scale;
+    ///
+    /// let mut scale = Scale::default();
+    /// scale.include(&[1.0_f32][..], &[2.0]);
+    /// assert_eq!(scale.step(), f64::from(f32::EPSILON).cbrt() / 2.0);
+    /// ```
     pub fn include<T: ShadowCheck + ?Sized>(&mut self, value: &T, tangent: &[f64]) {
         let mut copy = value.make_zero_boxed();
         copy.visit_floats_mut(&mut |leaf| self.epsilon = self.epsilon.max(leaf.epsilon()));
@@ -467,6 +482,12 @@ impl Scale {
     }
 
     /// Whether every tangent is zero, so the directional derivative is zero.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::Scale;
+    ///
+    /// assert!(Scale::default().is_zero());
+    /// ```
     #[must_use]
     pub fn is_zero(&self) -> bool {
         self.max_tangent == 0.0
@@ -474,6 +495,14 @@ impl Scale {
 
     /// The step `t` along the tangents: each leaf moves by at most
     /// `cbrt(eps) * max(1, |x|_max)`.
+    ///
+    /// ```
+    /// use autodiff_safe::reference::Scale;
+    ///
+    /// let mut scale = Scale::default();
+    /// scale.include_scalar(10.0_f64, 4.0);
+    /// assert_eq!(scale.step(), f64::EPSILON.cbrt() * 10.0 / 4.0);
+    /// ```
     #[must_use]
     pub fn step(&self) -> f64 {
         if self.is_zero() {

@@ -14,7 +14,7 @@ use crate::{FloatMut, ShadowError};
 /// The other methods give every checked type what a derivative needs around
 /// the check: a zeroed shadow of the right shape ([`make_zero`](Self::make_zero)),
 /// zeroing in place ([`set_zero`](Self::set_zero)), and a walk over the float
-/// leaves used by the finite-difference [reference backend](crate::reference).
+/// leaves used by the finite-difference [reference backend](mod@crate::reference).
 ///
 /// Derive it with `#[derive(ShadowCheck)]` from `autodiff_safe`.
 ///
@@ -63,6 +63,19 @@ use crate::{FloatMut, ShadowError};
 /// leaf of a primal corresponds to the `i`-th leaf of its shadow. These are
 /// correctness requirements of the reference backend; `unsafe` code in this
 /// crate relies only on `check_shadow` and `CHECK_IS_NOOP`.
+///
+/// # ndarray and nalgebra
+///
+/// With the `ndarray` feature, ndarray's owned arrays (`Array<A, D>` of any
+/// dimension) implement it: the shadow needs the primal's shape and strides
+/// (ndarray does not show a borrowed array's storage around its elements;
+/// the impl's docs say what that leaves unchecked).
+/// With the `nalgebra` feature, nalgebra's owned matrices do (`DMatrix`,
+/// `DVector`, `SMatrix`, `Vector3`, ..): the shadow needs the primal's shape.
+/// Their views never implement it: an `ArrayView` or `MatrixView` shadow
+/// would be written through a shared borrow, and an `ArrayViewMut` or
+/// `MatrixViewMut` could be checked but not created by
+/// [`make_zero`](Self::make_zero). Pass the owned array by reference.
 ///
 /// # Implementation
 ///

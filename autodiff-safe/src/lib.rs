@@ -74,7 +74,7 @@
 //! # Backends
 //!
 //! Without features, derivatives are computed by the finite-difference
-//! [reference backend](reference): every activity but the raw-pointer and
+//! [reference backend](mod@reference): every activity but the raw-pointer and
 //! `unsafe(..)` ones works on stable Rust, with about `1e-8` relative error.
 //! With the `enzyme` feature, on nightly with `RUSTFLAGS=-Zautodiff=Enable`,
 //! `lto = "fat"` and an optimized profile, the derivatives are Enzyme's own,

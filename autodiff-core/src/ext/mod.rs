@@ -1,0 +1,16 @@
+//! `ShadowCheck` for the numeric ecosystem, each behind a feature of the same
+//! name (off by default; the `autodiff-safe` facade forwards them):
+//!
+//! - `ndarray`: owned arrays `Array<A, D>` of any dimension;
+//! - `nalgebra`: owned matrices and vectors, dynamically sized (`DMatrix`,
+//!   `DVector`, `OMatrix<T, Dyn, U3>`, ..) and statically sized (`SMatrix`,
+//!   `Vector3`, ..).
+//!
+//! The impls live here, in the trait's crate, because neither the trait nor
+//! the array types are local to a user's crate. Views are deliberately left
+//! out; each module explains why.
+
+#[cfg(feature = "nalgebra")]
+mod nalgebra;
+#[cfg(feature = "ndarray")]
+mod ndarray;
