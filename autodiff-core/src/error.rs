@@ -44,6 +44,8 @@ struct Inner {
     shadow: Option<&'static str>,
     /// Innermost segment first: segments are pushed while unwinding.
     reversed_path: Vec<PathSegment>,
+    /// The tangent of a `Dualv` batch the mismatch is in.
+    lane: Option<usize>,
     mismatch: Mismatch,
 }
 
@@ -198,6 +200,7 @@ impl ShadowError {
                 argument: None,
                 shadow: None,
                 reversed_path: Vec::new(),
+                lane: None,
                 mismatch,
             }),
         }
@@ -287,6 +290,36 @@ impl ShadowError {
         self.inner.function = Some(function);
         self.inner.shadow = Some(shadow);
         self
+    }
+
+    /// Records that the mismatch is in tangent `lane` of a vector-mode
+    /// (`Dualv`) shadow, whose tangents lie back to back in one slice; the
+    /// path stays the primal's.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowError;
+    ///
+    /// let err = ShadowError::length(2, 1).at_index(1).for_argument("x").in_lane(1);
+    /// assert_eq!(err.lane(), Some(1));
+    /// assert_eq!(err.to_string(),
+    ///     "shadow does not match its primal at `x[1]` in batch lane 1: primal has length 2, shadow has length 1");
+    /// ```
+    #[must_use]
+    pub fn in_lane(mut self, lane: usize) -> Self {
+        self.inner.lane = Some(lane);
+        self
+    }
+
+    /// The `Dualv` batch lane of the mismatch, when it is in one.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowError;
+    ///
+    /// assert_eq!(ShadowError::length(2, 1).lane(), None);
+    /// ```
+    #[must_use]
+    pub fn lane(&self) -> Option<usize> {
+        self.inner.lane
     }
 
     /// What differs.
@@ -434,6 +467,9 @@ impl Display for ShadowError {
         }
         if self.inner.argument.is_some() || !self.inner.reversed_path.is_empty() {
             write!(f, " at `{}`", self.path())?;
+        }
+        if let Some(lane) = self.inner.lane {
+            write!(f, " in batch lane {lane}")?;
         }
         write!(f, ": {}", self.inner.mismatch)
     }

@@ -47,7 +47,7 @@ pub fn check_vector_argument<T: ShadowCheck>(
     }
     for (lane, chunk) in shadow.chunks(primal.len().max(1)).enumerate() {
         check_argument(function, argument, shadow_name, primal, chunk)
-            .map_err(|error| error.at_index(lane))?;
+            .map_err(|error| error.in_lane(lane))?;
     }
     Ok(())
 }
