@@ -7,6 +7,10 @@
 //! `RUSTFLAGS=-Zautodiff=Enable cargo +nightly test --profile enzyme -p autodiff-safe --features enzyme --test enzyme_bit_equality`
 #![cfg(feature = "enzyme")]
 #![feature(autodiff)]
+#![allow(
+    clippy::float_cmp,
+    reason = "primal results and Enzyme's exact derivatives are compared exactly on purpose"
+)]
 
 use std::cell::Cell;
 

@@ -2,6 +2,10 @@
 //! the compatibility table in the README is corrected the day it changes.
 #![cfg(feature = "enzyme")]
 #![feature(autodiff)]
+#![allow(
+    clippy::float_cmp,
+    reason = "primal results and Enzyme's exact derivatives are compared exactly on purpose"
+)]
 
 #[std::autodiff::autodiff_reverse(raw_d_square, Active, Active)]
 fn square_raw(x: f64) -> f64 {

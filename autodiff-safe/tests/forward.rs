@@ -1,6 +1,13 @@
 //! Forward mode on the reference backend: every activity and width, methods
 //! of every receiver kind, values against analytic derivatives, refusals.
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
+#![allow(
+    clippy::float_cmp,
+    clippy::ptr_arg,
+    clippy::needless_pass_by_value,
+    clippy::cast_precision_loss,
+    reason = "exact values are compared on purpose, and the signatures exercise these argument types on purpose"
+)]
 
 use autodiff_safe::{
     Mismatch, ShadowCheck, autodiff, autodiff_forward, autodiff_reverse, make_zero,
@@ -262,13 +269,13 @@ fn methods_of_every_receiver_kind() {
         assert_close(dcounted.coeffs[2], 1.0);
     }
 
-    let mut doubled = q.clone();
-    let mut ddoubled = make_zero(&doubled);
-    let value = doubled.d_eval_in_place(&mut ddoubled, 1.0, 1.0);
+    let mut twice = q.clone();
+    let mut dtwice = make_zero(&twice);
+    let value = twice.d_eval_in_place(&mut dtwice, 1.0, 1.0);
     assert_eq!(value, 12.0);
-    assert_eq!(doubled.coeffs, [2.0, 4.0, 6.0]);
+    assert_eq!(twice.coeffs, [2.0, 4.0, 6.0]);
     // Seeds were zero, so only the return contributes: d/dc_i (sum 2 c_i) = 2.
-    for g in &ddoubled.coeffs {
+    for g in &dtwice.coeffs {
         assert_close(*g, 2.0);
     }
 

@@ -1,6 +1,13 @@
 //! Reverse mode on the reference backend: every activity, widths, generics,
 //! values against analytic derivatives, and refusals with their messages.
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
+#![allow(
+    clippy::float_cmp,
+    clippy::ptr_arg,
+    clippy::ref_option,
+    clippy::cast_precision_loss,
+    reason = "exact values are compared on purpose, and the signatures exercise these argument types on purpose"
+)]
 
 use autodiff_safe::{Mismatch, ShadowCheck, autodiff, autodiff_reverse, make_zero};
 
@@ -375,7 +382,7 @@ fn option_and_box_shadows() {
     assert_eq!(try_d_opt(&b, &mut db, 1.0).unwrap_err().path(), "b.Some.0");
     let mut db = make_zero(&b);
     assert_eq!(d_opt(&b, &mut db, 1.0), 3.0);
-    for g in db.unwrap().iter() {
+    for g in &db.unwrap() {
         assert!((g - 1.0).abs() < 1e-2, "{g}");
     }
 }
