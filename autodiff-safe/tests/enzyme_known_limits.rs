@@ -28,3 +28,36 @@ fn return_seed_is_ignored_by_this_enzyme() {
         assert_eq!(d_square(3.0, seed), (9.0, 6.0), "seed {seed}");
     }
 }
+
+#[derive(autodiff_safe::ShadowCheck, Clone, Copy, Debug)]
+struct Ellipse {
+    a: f64,
+    b: f64,
+}
+
+#[std::autodiff::autodiff_forward(raw_d_area, Dual, Dual)]
+fn area_raw(e: Ellipse) -> f64 {
+    std::f64::consts::PI * e.a * e.b
+}
+
+#[autodiff_safe::autodiff_forward(d_area, Dual, Dual)]
+fn area(e: Ellipse) -> f64 {
+    std::f64::consts::PI * e.a * e.b
+}
+
+/// A by-value argument of exactly two floats, differentiated in forward
+/// mode, comes back wrong from this Enzyme, raw std included: the primal
+/// value is lost. The README's compatibility table says to pass such values
+/// by reference.
+#[test]
+fn two_float_struct_by_value_is_wrong_in_this_enzyme() {
+    let e = Ellipse { a: 3.0, b: 1.0 };
+    let tangent = Ellipse { a: 0.0, b: 1.0 };
+    let correct = (3.0 * std::f64::consts::PI, 3.0 * std::f64::consts::PI);
+    let raw = raw_d_area(e, tangent);
+    let safe = d_area(e, tangent);
+    assert_eq!(raw.0.to_bits(), safe.0.to_bits());
+    assert_eq!(raw.1.to_bits(), safe.1.to_bits());
+    println!("two-float struct by value: correct {correct:?}, this Enzyme {raw:?}");
+    assert_ne!(raw, correct);
+}
