@@ -203,7 +203,8 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
     let item = plan.function.item;
     let vis = &item.vis;
     let generics = &item.sig.generics;
-    let where_clause = &generics.where_clause;
+    let where_clause = derivative_where_clause(plan);
+    let where_clause = &where_clause;
     let name = &plan.args.name;
     let try_name = format_ident!("try_{}", name);
     let primal_name = plan.function.ident();
@@ -317,6 +318,52 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
 
         #siblings
     }
+}
+
+/// The primal's where clause, plus `T: ShadowCheck` for every checked type
+/// that names a type parameter, so that generic primals need no bound of
+/// their own (std's don't). Concrete types get no bound here: their missing
+/// impl is reported at the argument, by the check itself.
+fn derivative_where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
+    let generics = &plan.function.item.sig.generics;
+    let params: Vec<String> = generics
+        .type_params()
+        .map(|param| param.ident.to_string())
+        .collect();
+    let mut where_clause = generics.where_clause.clone();
+    for input in &plan.inputs {
+        let act = &input.act;
+        if !act.activity.has_shadow() || act.unchecked || matches!(input.param.shape, Shape::Pointer) {
+            continue;
+        }
+        let checked: syn::Type = if act.activity.is_vector() {
+            match slice_element(&input.param.shape) {
+                Some(element) => element.clone(),
+                None => continue,
+            }
+        } else {
+            match syn::parse2(checked_type(input.param)) {
+                Ok(ty) => ty,
+                Err(_) => continue,
+            }
+        };
+        if mentions_any(&checked.to_token_stream(), &params) {
+            let span = input.param.ty.span();
+            where_clause
+                .get_or_insert_with(|| syn::parse_quote!(where))
+                .predicates
+                .push(syn::parse_quote_spanned!(span=> #checked: ::autodiff_safe::ShadowCheck));
+        }
+    }
+    where_clause
+}
+
+fn mentions_any(tokens: &TokenStream, names: &[String]) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => names.iter().any(|name| ident == name),
+        proc_macro2::TokenTree::Group(group) => mentions_any(&group.stream(), names),
+        _ => false,
+    })
 }
 
 /// The primal call's arguments for the given parameter values, for the
