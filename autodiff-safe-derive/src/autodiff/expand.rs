@@ -132,15 +132,20 @@ pub fn tuple_or_single(items: &[TokenStream]) -> TokenStream {
     }
 }
 
+/// Whether `input` has shadows that the derivative checks: everything
+/// shadowed but raw pointers and `unsafe(..)` opt-outs.
+fn is_checked(input: &Input<'_>) -> bool {
+    input.act.activity.has_shadow()
+        && !input.act.unchecked
+        && !matches!(input.param.shape, Shape::Pointer)
+}
+
 /// `check_argument(..)` for every shadow, in signature order.
 fn checks(plan: &Plan<'_>, on_error: &TokenStream) -> TokenStream {
     let function = plan.args.name.to_string();
     let mut checks = TokenStream::new();
     for input in &plan.inputs {
-        if !input.act.activity.has_shadow()
-            || input.act.unchecked
-            || matches!(input.param.shape, Shape::Pointer)
-        {
+        if !is_checked(input) {
             continue;
         }
         let param = input.param;
@@ -331,12 +336,8 @@ fn derivative_where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
         .map(|param| param.ident.to_string())
         .collect();
     let mut where_clause = generics.where_clause.clone();
-    for input in &plan.inputs {
-        let act = &input.act;
-        if !act.activity.has_shadow() || act.unchecked || matches!(input.param.shape, Shape::Pointer) {
-            continue;
-        }
-        let checked: syn::Type = if act.activity.is_vector() {
+    for input in plan.inputs.iter().filter(|input| is_checked(input)) {
+        let checked: syn::Type = if input.act.activity.is_vector() {
             match slice_element(&input.param.shape) {
                 Some(element) => element.clone(),
                 None => continue,
