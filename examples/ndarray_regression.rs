@@ -2,14 +2,16 @@
 //! Softmax (multinomial logistic) regression with its parameters in ndarray
 //! arrays, trained with checked gradients.
 //!
-//! The model is a struct of an `Array2<f64>` weight matrix and an
-//! `Array1<f64>` bias with `#[derive(ShadowCheck)]`; the `ndarray` feature of
-//! `autodiff-safe` provides `ShadowCheck` for owned arrays. `d_loss`, made by
-//! `#[autodiff_reverse]`, adds the gradient of the loss into a second model,
-//! the shadow, after checking that each of its arrays has the primal's shape
-//! and memory layout. The gradient is compared with the closed form
-//! `(P - Y)^T X / n + lambda W` before training, and the last lines show
-//! shadows of the wrong shape and of the wrong memory order refused.
+//! The model is a struct of two `Array1<f64>`, the weights (one row of
+//! `FEATURES` per class, row-major) and the biases, with
+//! `#[derive(ShadowCheck)]`; the `ndarray` feature of `autodiff-safe`
+//! provides `ShadowCheck` for owned arrays. The data is an `Array2<f64>` with
+//! one sample per row. `d_loss`, made by `#[autodiff_reverse]`, adds the
+//! gradient of the loss into a second model, the shadow, after checking that
+//! each of its arrays has the primal's shape and strides. The gradient is
+//! compared with the closed form `(P - Y)^T X / n + lambda W` before
+//! training, and the last lines show a shadow of the wrong shape and one with
+//! the wrong strides refused.
 //!
 //! Three Gaussian clusters of 4-dimensional points are classified by gradient
 //! descent with momentum; the example fails unless the training accuracy
@@ -28,17 +30,20 @@
 //!     -p autodiff-safe-examples --features ndarray,enzyme --example ndarray_regression
 //! ```
 //!
-//! The loss walks the arrays' elements through `as_slice()` rather than
-//! calling `dot` and `mapv`: ndarray's `dot` on `f64` matrices runs
-//! `matrixmultiply`'s SIMD kernels, which this Enzyme does not differentiate
-//! (see the compatibility notes in the crate's documentation). The arrays
-//! are the model's storage either way, and the checks are the same.
+//! Two workarounds keep this Enzyme (nightly 1.97, `-Zautodiff=Enable`)
+//! happy. The differentiated code reads the arrays through `as_slice()` and
+//! plain loops: ndarray's `sum()`, `dot` and indexing of a `Duplicated`
+//! array stop its type analysis ("cannot handle unknown binary operator"),
+//! and `dot` on matrices runs `matrixmultiply`. And the weight matrix is
+//! stored flat in an `Array1`: a `Duplicated` `Array2` makes even `as_slice()`
+//! multiply the two dimensions, which fails the same way. With
+//! `RUSTFLAGS=-Zautodiff=Enable,LooseTypes` an `Array2` of weights works too.
 
 use std::process::ExitCode;
 
 use autodiff_safe::{ShadowCheck, autodiff_reverse, make_zero, set_zero};
 use autodiff_safe_examples::{Momentum, Progress, Rng};
-use ndarray::{Array1, Array2, ShapeBuilder};
+use ndarray::{Array1, Array2, s};
 
 /// Features per sample.
 const FEATURES: usize = 4;
@@ -49,10 +54,11 @@ const PER_CLASS: usize = 60;
 /// L2 penalty on the weights.
 const LAMBDA: f64 = 1e-3;
 
-/// `softmax(W x + b)`: one row of `w` and one bias per class.
+/// `softmax(W x + b)`: `w` holds `W`, one row of `FEATURES` weights per
+/// class, row-major; `b` holds one bias per class.
 #[derive(ShadowCheck)]
 struct Model {
-    w: Array2<f64>,
+    w: Array1<f64>,
     b: Array1<f64>,
 }
 
@@ -63,7 +69,7 @@ struct Data {
 }
 
 /// The logit `(W x + b)[class]` of one sample, read from the storage of the
-/// weights `w` (row-major, one row per class) and the bias `b`.
+/// weights `w` and the biases `b`.
 fn logit(w: &[f64], b: &[f64], sample: &[f64], class: usize) -> f64 {
     let row = &w[class * FEATURES..(class + 1) * FEATURES];
     row.iter().zip(sample).map(|(w, x)| w * x).sum::<f64>() + b[class]
@@ -91,14 +97,11 @@ fn log_sum_exp(w: &[f64], b: &[f64], sample: &[f64]) -> f64 {
     sum.ln() + max
 }
 
-/// The storage of the model's arrays, in standard layout.
+/// The storage of the model's arrays.
 fn storage(model: &Model) -> (&[f64], &[f64]) {
     (
-        model
-            .w
-            .as_slice()
-            .expect("the weights are in standard layout"),
-        model.b.as_slice().expect("the bias is contiguous"),
+        model.w.as_slice().expect("the weights are contiguous"),
+        model.b.as_slice().expect("the biases are contiguous"),
     )
 }
 
@@ -133,8 +136,11 @@ fn closed_form_gradient(model: &Model, data: &Data) -> Model {
         for class in 0..CLASSES {
             let p =
                 (logit(w, b, sample, class) - shift).exp() - if class == label { 1.0 } else { 0.0 };
-            for feature in 0..FEATURES {
-                grad.w[[class, feature]] += p * sample[feature] / n;
+            let row = grad
+                .w
+                .slice_mut(s![class * FEATURES..(class + 1) * FEATURES]);
+            for (g, x) in row.into_iter().zip(sample) {
+                *g += p * x / n;
             }
             grad.b[class] += p / n;
         }
@@ -199,7 +205,7 @@ fn main() -> ExitCode {
     let mut rng = Rng::new(2024);
     let data = make_data(&mut rng);
     let mut model = Model {
-        w: Array2::from_shape_fn((CLASSES, FEATURES), |_| 0.01 * rng.normal()),
+        w: Array1::from_shape_fn(CLASSES * FEATURES, |_| 0.01 * rng.normal()),
         b: Array1::zeros(CLASSES),
     };
 
@@ -234,7 +240,12 @@ fn main() -> ExitCode {
         "after {STEPS} steps: loss {value:.4}, training accuracy {:.1}%",
         100.0 * fraction
     );
-    println!("w =\n{:.3}\nb = {:.3}", model.w, model.b);
+    let w = model
+        .w
+        .view()
+        .into_shape_with_order((CLASSES, FEATURES))
+        .expect("the weights have CLASSES * FEATURES entries");
+    println!("W =\n{w:.3}\nb = {:.3}", model.b);
     if fraction < 0.95 || value > 0.2 {
         eprintln!("error: training did not converge (accuracy < 95% or loss > 0.2)");
         return ExitCode::FAILURE;
@@ -242,16 +253,19 @@ fn main() -> ExitCode {
 
     // Shadows that do not match are refused before anything is written.
     println!("\nshadows that do not match the model:");
-    let mut transposed = Model {
-        w: Array2::zeros((FEATURES, CLASSES)),
+    // One class too few: the shapes differ.
+    let mut short = Model {
+        w: Array1::zeros((CLASSES - 1) * FEATURES),
         b: Array1::zeros(CLASSES),
     };
-    let mut fortran = Model {
-        w: Array2::zeros((CLASSES, FEATURES).f()),
+    // Every other entry of a longer buffer: the shape is right, the strides
+    // are not, and `d_loss` would walk it with the primal's stride of 1.
+    let mut strided = Model {
+        w: Array1::zeros(2 * CLASSES * FEATURES).slice_move(s![..;2]),
         b: Array1::zeros(CLASSES),
     };
     let mut refused = 0;
-    for shadow in [&mut transposed, &mut fortran] {
+    for shadow in [&mut short, &mut strided] {
         match try_d_loss(&model, shadow, &data.x, &data.labels, 1.0) {
             Err(error) => {
                 println!("  refused: {error}");
@@ -260,7 +274,7 @@ fn main() -> ExitCode {
             Ok(_) => println!("  accepted a wrong shadow"),
         }
     }
-    let untouched = transposed.w.iter().chain(&fortran.w).all(|&x| x == 0.0);
+    let untouched = short.w.iter().chain(&strided.w).all(|&x| x == 0.0);
     if refused != 2 || !untouched {
         eprintln!("error: a wrong shadow was accepted or written");
         return ExitCode::FAILURE;

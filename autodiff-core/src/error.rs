@@ -60,7 +60,7 @@ struct Inner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Mismatch {
-    /// A slice, `Vec`, `Box<[T]>`, `String` or `VecDeque` of another length.
+    /// A slice, `Vec`, `Box<[T]>` or `String` of another length.
     Length {
         /// The primal's length.
         primal: usize,

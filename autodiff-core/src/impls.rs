@@ -4,9 +4,10 @@
 //! each length and variant that std's own code uses to address the value's
 //! memory, and defers to the element type's `check_shadow` for everything
 //! inside. Types that are not here on purpose: `&T`, raw pointers, `Cell`,
-//! `RefCell`, `UnsafeCell`, `Rc`, `Arc` and `dyn Trait` (see the trait docs).
+//! `RefCell`, `UnsafeCell`, `Rc`, `Arc` and `dyn Trait` (see the trait docs),
+//! and `VecDeque`: a derivative addresses the shadow's ring buffer with the
+//! primal's head position, which is not public and so cannot be compared.
 
-use std::collections::VecDeque;
 use std::marker::PhantomData;
 
 use crate::{FloatMut, ShadowCheck, ShadowError};
@@ -224,19 +225,14 @@ sequence_impl! {
     // initialised memory that code may read, and a derivative that grows the
     // primal would reallocate its shadow through `Vec`'s own code.
     impl<T> for Vec<T> {
-        make_zero: |vec| vec.iter().map(T::make_zero).collect(),
+        make_zero: |vec| {
+            // Same capacity as the primal: a derivative that frees or grows the
+            // shadow does so with the primal's capacity.
+            let mut zero = Vec::with_capacity(vec.capacity());
+            zero.extend(vec.iter().map(T::make_zero));
+            zero
+        },
         make_zero_boxed: |vec| Box::new(vec.make_zero()),
-    }
-}
-
-sequence_impl! {
-    // SAFETY: as for `Vec`: the ring buffer's elements are addressed through
-    // its length and head; equal lengths and checked elements match them.
-    // Enzyme differentiates `VecDeque` code through std's own indexing, so the
-    // shadow's head position does not need to equal the primal's.
-    impl<T> for VecDeque<T> {
-        make_zero: |deque| deque.iter().map(T::make_zero).collect(),
-        make_zero_boxed: |deque| Box::new(deque.make_zero()),
     }
 }
 

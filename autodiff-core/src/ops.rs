@@ -1,7 +1,7 @@
 use crate::{ShadowCheck, ShadowError};
 
 /// Checks that `shadow` has exactly the structure of `primal`: equal lengths
-/// of every slice, `Vec`, `String` and `VecDeque`, equal enum variants, all
+/// of every slice, `Vec`, `Box<[T]>` and `String`, equal enum variants, all
 /// the way down.
 ///
 /// ```

@@ -47,12 +47,14 @@
 //!
 //! | type | rule |
 //! |---|---|
-//! | `[T]`, `Vec<T>`, `Box<[T]>`, `String`, `str`, `VecDeque<T>` | equal length, then every element |
+//! | `[T]`, `Vec<T>`, `Box<[T]>`, `String`, `str` | equal length, then every element |
 //! | `[T; N]` | every element (the length is in the type) |
 //! | `Option<T>`, `Result<T, E>`, derived enums | same variant, then its fields |
 //! | `Box<T>`, tuples, derived structs | every field |
 //! | floats, integers, `bool`, `char`, `()`, `PhantomData` | nothing to check |
-//! | `&T`, raw pointers, `Cell`, `RefCell`, `UnsafeCell`, `dyn Trait` | never: refused at compile time |
+//! | ndarray `Array*` (feature `ndarray`) | equal shape, strides, then every element |
+//! | nalgebra `VecStorage` matrices (feature `nalgebra`) | equal shape, then every element |
+//! | `&T`, raw pointers, `Cell`, `RefCell`, `UnsafeCell`, `dyn Trait`, `VecDeque` | never: refused at compile time |
 //!
 //! Element checks are skipped at compile time when they cannot fail
 //! ([`ShadowCheck::CHECK_IS_NOOP`]): a `Vec<f64>` costs one comparison.

@@ -7,7 +7,6 @@
     reason = "zeroed and visited floats are compared exactly, on purpose"
 )]
 
-use std::collections::VecDeque;
 use std::marker::PhantomData;
 
 use autodiff_safe::{Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, set_zero};
@@ -1144,7 +1143,7 @@ enum Activation {
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
 struct Big {
     layers: Vec<Layer>,
-    activations: VecDeque<Activation>,
+    activations: Vec<Activation>,
     head: Option<Box<Node<f64>>>,
     grid: [[f64; 2]; 2],
     tag: (u8, char, bool),
@@ -1157,7 +1156,7 @@ fn combined_model() {
             w: vec![1.0],
             b: vec![2.0],
         }],
-        activations: VecDeque::from([
+        activations: Vec::from([
             Activation::Relu,
             Activation::Leaky { slope: 0.1 },
             Activation::Table(vec![0.5]),

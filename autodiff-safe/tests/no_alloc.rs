@@ -4,7 +4,6 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::collections::VecDeque;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -85,7 +84,7 @@ struct Model {
     layers: Vec<Layer>,
     head: Box<Layer>,
     skip: Option<Box<Layer>>,
-    history: VecDeque<(f64, Vec<f64>)>,
+    history: Vec<(f64, Vec<f64>)>,
     name: String,
     loss: Result<Vec<f64>, String>,
     fixed: [[f64; 4]; 4],

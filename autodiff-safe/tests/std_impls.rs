@@ -6,7 +6,6 @@
     reason = "zeroed and visited floats are compared exactly, on purpose"
 )]
 
-use std::collections::VecDeque;
 use std::marker::PhantomData;
 
 use autodiff_safe::{
@@ -300,43 +299,6 @@ fn nested_vec_set_zero_keeps_every_buffer() {
     assert_eq!((g.as_ptr(), g.capacity()), outer);
     let after: Vec<_> = g.iter().map(|row| (row.as_ptr(), row.capacity())).collect();
     assert_eq!(after, inner);
-}
-
-// -------------------------------------------------------------- VecDeque
-
-#[test]
-fn vec_deque_length_elements_and_zero() {
-    assert!(!noop::<VecDeque<f64>>());
-    let d: VecDeque<f64> = [1.0, 2.0, 3.0].into();
-    assert_passes(&d, &VecDeque::from([0.0; 3]));
-    assert_fails(&d, &VecDeque::from([0.0; 2]), "", &len(3, 2));
-    let nested: VecDeque<Vec<f64>> = [vec![1.0], vec![1.0, 2.0]].into();
-    assert_fails(
-        &nested,
-        &VecDeque::from([vec![0.0], vec![0.0]]),
-        "[1]",
-        &len(2, 1),
-    );
-    assert_eq!(make_zero(&d), VecDeque::from([0.0; 3]));
-    assert_eq!(*d.make_zero_boxed(), VecDeque::from([0.0; 3]));
-    assert_eq!(floats(&d), [1.0, 2.0, 3.0]);
-}
-
-#[test]
-fn vec_deque_head_position_is_not_compared() {
-    // A wrapped-around ring buffer: logical order differs from memory order.
-    let mut wrapped = VecDeque::with_capacity(4);
-    wrapped.extend([10.0_f64, 10.0, 1.0, 2.0]);
-    wrapped.drain(..2);
-    wrapped.extend([3.0, 4.0]);
-    assert_eq!(wrapped, [1.0, 2.0, 3.0, 4.0]);
-    assert_eq!(floats(&wrapped), [1.0, 2.0, 3.0, 4.0]);
-    let contiguous = VecDeque::from(vec![0.0_f64; 4]);
-    assert_passes(&wrapped, &contiguous);
-    let cap = wrapped.capacity();
-    set_zero(&mut wrapped);
-    assert_eq!(wrapped, [0.0; 4]);
-    assert_eq!(wrapped.capacity(), cap);
 }
 
 // ------------------------------------------------------------------ Box
@@ -667,7 +629,7 @@ fn make_zero_zeroes_floats_and_copies_the_rest() {
         vec![(3_u8, 4.0_f64), (5, 6.0)],
         Some([7.0_f32, 8.0]),
         Box::new(9.0_f64),
-        VecDeque::from([10.0_f64]),
+        vec![10.0_f64],
         Ok::<_, u8>(vec![11.0_f64]),
         usize::MAX,
     );
@@ -684,7 +646,7 @@ fn make_zero_zeroes_floats_and_copies_the_rest() {
             vec![(3, 0.0), (5, 0.0)],
             Some([0.0, 0.0]),
             Box::new(0.0),
-            VecDeque::from([0.0]),
+            vec![0.0],
             Ok(vec![0.0]),
             usize::MAX,
         )
@@ -707,7 +669,7 @@ fn visit_floats_order_is_traversal_order() {
         vec![vec![1.0_f64, 2.0], vec![], vec![3.0]],
         [Some(4.0_f64), None, Some(5.0)],
         (Err::<f64, _>(6.0_f32), 7_u64, Box::new([8.0_f64, 9.0])),
-        VecDeque::from([10.0_f32, 11.0]),
+        vec![10.0_f32, 11.0],
     );
     assert_eq!(
         floats(&value),
@@ -900,4 +862,15 @@ fn check_and_method_agree() {
     let s = vec![vec![0.0_f64], vec![0.0, 0.0]];
     assert_eq!(check(&v, &s), v.check_shadow(&s));
     assert_eq!(check(&v, &s).unwrap_err().path(), "[1]");
+}
+
+#[test]
+fn make_zero_keeps_a_vec_capacity() {
+    // A derivative that frees or grows a duplicated `Vec` does so with the
+    // primal's capacity; `make_zero` gives the shadow that same capacity.
+    let mut primal = Vec::with_capacity(10);
+    primal.extend([1.0_f64, 2.0, 3.0]);
+    let zero = make_zero(&primal);
+    assert_eq!(zero, [0.0; 3]);
+    assert_eq!(zero.capacity(), primal.capacity());
 }
