@@ -52,6 +52,59 @@ pub fn check_vector_argument<T: ShadowCheck>(
     Ok(())
 }
 
+/// The primitive scalars, whose shadow checks are no-ops. Derives skip the
+/// check of a field written `f64` or `usize` and bound its type with this,
+/// so that an alias of another type under such a name cannot slip through.
+#[diagnostic::on_unimplemented(
+    message = "this field's type is written like a primitive scalar but is `{Self}`",
+    label = "`#[derive(ShadowCheck)]` skips the checks of `f64`, `usize`, ... fields",
+    note = "rename the alias, or write the type's real name so that its shadow is checked"
+)]
+pub trait Scalar: ShadowCheck {}
+
+macro_rules! scalars {
+    ($($ty:ty),*) => {$(impl Scalar for $ty {})*};
+}
+
+scalars!(
+    f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
+);
+
+/// Prefixes a derived check's error with a named field (and its variant):
+/// one plain call instead of a closure per field keeps derives cheap to
+/// compile.
+#[inline]
+pub fn in_field(
+    result: Result<(), ShadowError>,
+    field: &'static str,
+    variant: Option<&'static str>,
+) -> Result<(), ShadowError> {
+    result.map_err(
+        #[cold]
+        |error| in_variant(error.in_field(field), variant),
+    )
+}
+
+/// Prefixes a derived check's error with a positional field (and its variant).
+#[inline]
+pub fn in_tuple_field(
+    result: Result<(), ShadowError>,
+    index: usize,
+    variant: Option<&'static str>,
+) -> Result<(), ShadowError> {
+    result.map_err(
+        #[cold]
+        |error| in_variant(error.in_tuple_field(index), variant),
+    )
+}
+
+fn in_variant(error: ShadowError, variant: Option<&'static str>) -> ShadowError {
+    match variant {
+        Some(variant) => error.in_variant(variant),
+        None => error,
+    }
+}
+
 /// The panic of a checked derivative whose shadow was refused.
 #[cold]
 #[track_caller]

@@ -294,8 +294,10 @@ mod enzyme {
             group.finish();
         }
         criterion.final_summary();
-        // `cargo test --benches` and `--list` run nothing to measure.
-        if std::env::args().any(|arg| arg == "--test" || arg == "--list") {
+        // `cargo bench` passes `--bench`; `cargo test --benches` and
+        // `--list` measure nothing.
+        let args: Vec<String> = std::env::args().collect();
+        if !args.iter().any(|arg| arg == "--bench") || args.iter().any(|arg| arg == "--list") {
             return;
         }
         for case in &mut cases {

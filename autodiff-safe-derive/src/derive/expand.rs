@@ -61,6 +61,14 @@ fn bounded_generics(container: &Container<'_>) -> syn::Generics {
         }
     }
     for field in container.all_fields() {
+        if field.unsafe_skip.is_none() && scalar_kind(field.ty).is_some() {
+            // The scalar fast path skips these fields' checks; the bound
+            // proves that the name really is the primitive, not an alias.
+            let ty = field.ty;
+            where_clause.predicates.push(
+                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff_safe::__private::Scalar),
+            );
+        }
         if field.unsafe_skip.is_some() {
             let ty = field.ty;
             where_clause
@@ -101,14 +109,16 @@ fn struct_body(style: Style, fields: &[Field<'_>]) -> TokenStream {
     let checked: Vec<&Field<'_>> = fields.iter().filter(|f| f.unsafe_skip.is_none()).collect();
     let noop = noop_const(&checked, true);
     let accesses: Vec<TokenStream> = fields.iter().map(member).collect();
-    let checks = checked.iter().map(|field| {
+    let checks = checked.iter().filter(|field| scalar_kind(field.ty).is_none()).map(|field| {
         let access = member(field);
-        let path = path_segment(field);
         let ty = field.ty;
-        quote_spanned! {ty.span()=>
-            <#ty as ::autodiff_safe::ShadowCheck>::check_shadow(&self.#access, &__shadow.#access)
-                .map_err(|__error| __error #path)?;
-        }
+        located(
+            field,
+            &quote_spanned! {ty.span()=>
+                <#ty as ::autodiff_safe::ShadowCheck>::check_shadow(&self.#access, &__shadow.#access)
+            },
+            &quote!(::core::option::Option::None),
+        )
     });
     let zero_values = fields
         .iter()
@@ -126,15 +136,19 @@ fn struct_body(style: Style, fields: &[Field<'_>]) -> TokenStream {
             #(#checks)*
             ::core::result::Result::Ok(())
         }
+        #[inline]
         fn make_zero(&self) -> Self {
             #construct
         }
+        #[inline]
         fn make_zero_boxed(&self) -> ::std::boxed::Box<Self> {
             ::std::boxed::Box::new(::autodiff_safe::ShadowCheck::make_zero(self))
         }
+        #[inline]
         fn visit_floats(&self, __visitor: &mut dyn ::core::ops::FnMut(::core::primitive::f64)) {
             #(#visits)*
         }
+        #[inline]
         fn visit_floats_mut(&mut self, __visitor: &mut dyn ::core::ops::FnMut(::autodiff_safe::FloatMut<'_>)) {
             #(#visits_mut)*
         }
@@ -156,15 +170,17 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
         let name = syn::ext::IdentExt::unraw(ident).to_string();
         let primal = pattern(variant, "__primal");
         let shadow = pattern(variant, "__shadow");
-        let checks = checked_fields(variant).map(|field| {
+        let checks = checked_fields(variant).filter(|field| scalar_kind(field.ty).is_none()).map(|field| {
             let binding_primal = binding(field, "__primal");
             let binding_shadow = binding(field, "__shadow");
-            let path = path_segment(field);
             let ty = field.ty;
-            quote_spanned! {ty.span()=>
-                <#ty as ::autodiff_safe::ShadowCheck>::check_shadow(#binding_primal, #binding_shadow)
-                    .map_err(|__error| __error #path .in_variant(#name))?;
-            }
+            located(
+                field,
+                &quote_spanned! {ty.span()=>
+                    <#ty as ::autodiff_safe::ShadowCheck>::check_shadow(#binding_primal, #binding_shadow)
+                },
+                &quote!(::core::option::Option::Some(#name)),
+            )
         });
         quote! {
             (Self::#ident #primal, Self::#ident #shadow) => {
@@ -231,20 +247,24 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
                 #mismatch_arm
             }
         }
+        #[inline]
         fn make_zero(&self) -> Self {
             match self {
                 #(#zero_arms)*
             }
         }
+        #[inline]
         fn make_zero_boxed(&self) -> ::std::boxed::Box<Self> {
             ::std::boxed::Box::new(::autodiff_safe::ShadowCheck::make_zero(self))
         }
+        #[inline]
         fn visit_floats(&self, __visitor: &mut dyn ::core::ops::FnMut(::core::primitive::f64)) {
             #unused
             match self {
                 #(#visit_arms)*
             }
         }
+        #[inline]
         fn visit_floats_mut(&mut self, __visitor: &mut dyn ::core::ops::FnMut(::autodiff_safe::FloatMut<'_>)) {
             #unused
             match self {
@@ -279,9 +299,11 @@ fn empty_enum_body() -> TokenStream {
         fn check_shadow(&self, _: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
             match *self {}
         }
+        #[inline]
         fn make_zero(&self) -> Self {
             match *self {}
         }
+        #[inline]
         fn make_zero_boxed(&self) -> ::std::boxed::Box<Self> {
             match *self {}
         }
@@ -297,6 +319,35 @@ fn empty_enum_body() -> TokenStream {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScalarKind {
+    /// `f32`, `f64`: nothing to check, floats to visit.
+    Float,
+    /// Integers, `bool`, `char`: nothing to check or visit.
+    Inert,
+}
+
+/// Fields written as a primitive scalar get no check call at all: theirs is
+/// a no-op, and skipping it keeps derives of wide models cheap to compile.
+fn scalar_kind(ty: &syn::Type) -> Option<ScalarKind> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() || path.path.segments.len() != 1 {
+        return None;
+    }
+    let segment = &path.path.segments[0];
+    if !matches!(segment.arguments, syn::PathArguments::None) {
+        return None;
+    }
+    match segment.ident.to_string().as_str() {
+        "f32" | "f64" => Some(ScalarKind::Float),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" | "bool" | "char" => Some(ScalarKind::Inert),
+        _ => None,
+    }
+}
+
 fn checked_fields<'v, 'a>(variant: &'v Variant<'a>) -> impl Iterator<Item = &'v Field<'a>> {
     variant
         .fields
@@ -305,10 +356,13 @@ fn checked_fields<'v, 'a>(variant: &'v Variant<'a>) -> impl Iterator<Item = &'v 
 }
 
 fn noop_const(checked: &[&Field<'_>], structure_is_fixed: bool) -> TokenStream {
-    let terms = checked.iter().map(|field| {
-        let ty = field.ty;
-        quote_spanned!(ty.span()=> && <#ty as ::autodiff_safe::ShadowCheck>::CHECK_IS_NOOP)
-    });
+    let terms = checked
+        .iter()
+        .filter(|field| scalar_kind(field.ty).is_none())
+        .map(|field| {
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> && <#ty as ::autodiff_safe::ShadowCheck>::CHECK_IS_NOOP)
+        });
     quote!(#structure_is_fixed #(#terms)*)
 }
 
@@ -321,14 +375,14 @@ fn member(field: &Field<'_>) -> TokenStream {
     }
 }
 
-/// The `.in_field("x")` or `.in_tuple_field(0)` call that prefixes the path.
-fn path_segment(field: &Field<'_>) -> TokenStream {
+/// `check?;`, with the field (and variant) prefixed to the error's path.
+fn located(field: &Field<'_>, check: &TokenStream, variant: &TokenStream) -> TokenStream {
     if let Some(ident) = field.ident {
         let name = syn::ext::IdentExt::unraw(ident).to_string();
-        quote!(.in_field(#name))
+        quote!(::autodiff_safe::__private::in_field(#check, #name, #variant)?;)
     } else {
         let index = field.index;
-        quote!(.in_tuple_field(#index))
+        quote!(::autodiff_safe::__private::in_tuple_field(#check, #index, #variant)?;)
     }
 }
 
@@ -378,6 +432,7 @@ fn visit_fields<'t>(
     fields: impl Iterator<Item = (&'t syn::Type, TokenStream, TokenStream)>,
 ) -> (Vec<TokenStream>, Vec<TokenStream>) {
     fields
+        .filter(|(ty, _, _)| scalar_kind(ty) != Some(ScalarKind::Inert))
         .map(|(ty, shared, exclusive)| {
             (
                 quote_spanned!(ty.span()=> <#ty as ::autodiff_safe::ShadowCheck>::visit_floats(#shared, __visitor);),
