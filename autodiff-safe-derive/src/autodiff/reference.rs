@@ -44,7 +44,6 @@ fn var(prefix: &str, input: &Input<'_>) -> syn::Ident {
 fn reverse(plan: &Plan<'_>) -> TokenStream {
     let ad = ad();
     let width = plan.width();
-    let lanes: Vec<usize> = (0..width).collect();
     let mut counts = Vec::new();
     let mut seeds = Vec::new();
     let mut eval_setup = Vec::new();
@@ -136,7 +135,6 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
     } else {
         quote!(#real_call;)
     };
-    let _ = lanes;
     quote! {{
         #(#counts)*
         #(#seeds)*
@@ -235,12 +233,11 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
     let (eval_ret, ret_output) = match &plan.ret {
         Some((ty, _)) if ret_is_dual => (
             quote!(let __ret = #eval_call;),
-            quote!(__outputs.push(#ad::Float::to_f64(__ret));),
+            quote!(__outputs.push(<#ty as #ad::Float>::to_f64(__ret));),
         ),
         Some(_) => (quote!(let _ = #eval_call;), TokenStream::new()),
         None => (quote!(#eval_call;), TokenStream::new()),
     };
-    let _ = &ret_output;
     let (bind_primal, result) = match &plan.ret {
         None => (quote!(#real_call;), TokenStream::new()),
         Some((ty, act)) => {
