@@ -9,7 +9,8 @@
 //!
 //! ```text
 //! cargo run --release --example hvp
-//! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme --features enzyme --example hvp
+//! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
+//!     -p autodiff-safe-examples --features enzyme --example hvp
 //! ```
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
 
