@@ -9,47 +9,11 @@
 
 use std::marker::PhantomData;
 
-use autodiff_safe::{Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, set_zero};
+use autodiff_safe::{PathSegment, ShadowCheck, make_zero, set_zero};
 
-#[track_caller]
-fn fail<T: ShadowCheck + ?Sized>(primal: &T, shadow: &T) -> ShadowError {
-    match check(primal, shadow) {
-        Ok(()) => panic!("check passed but must fail"),
-        Err(error) => error,
-    }
-}
+mod common;
 
-#[track_caller]
-fn assert_fails<T: ShadowCheck + ?Sized>(primal: &T, shadow: &T, path: &str, mismatch: &Mismatch) {
-    let error = fail(primal, shadow);
-    assert_eq!(error.path(), path);
-    assert_eq!(error.mismatch(), mismatch);
-}
-
-#[track_caller]
-fn assert_passes<T: ShadowCheck + ?Sized>(primal: &T, shadow: &T) {
-    if let Err(error) = check(primal, shadow) {
-        panic!("check must pass, failed with: {error}");
-    }
-}
-
-fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
-    let mut seen = Vec::new();
-    value.visit_floats(&mut |x| seen.push(x));
-    seen
-}
-
-const fn len(primal: usize, shadow: usize) -> Mismatch {
-    Mismatch::Length { primal, shadow }
-}
-
-const fn variant(primal: &'static str, shadow: &'static str) -> Mismatch {
-    Mismatch::Variant { primal, shadow }
-}
-
-fn noop<T: ShadowCheck + ?Sized>() -> bool {
-    T::CHECK_IS_NOOP
-}
+use common::{assert_fails, assert_passes, fail, floats, len, noop, variant};
 
 // ---------------------------------------------------------- named structs
 
