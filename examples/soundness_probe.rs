@@ -12,6 +12,10 @@
 //! valgrind target/enzyme/soundness-probe raw-short
 //! ```
 #![feature(autodiff)]
+#![allow(
+    clippy::cast_precision_loss,
+    reason = "the weights are small indices, exact in f64"
+)]
 
 use std::process::ExitCode;
 

@@ -5,12 +5,36 @@
 //! in `try_d_f`'s body, so they cannot be named from anywhere else. A method
 //! cannot be nested (a nested `fn` cannot name `Self`), so its primal is a
 //! `#[doc(hidden)]` private sibling in the same impl.
+//!
+//! Forward-mode `Dual` arguments passed by value (other than float scalars)
+//! reach the hidden primal boxed. This Enzyme pairs primals and tangents
+//! wrongly for by-value arguments that rustc passes as two scalars (a struct
+//! or tuple of two floats): raw `std::autodiff` returns `(0.0, tangent)` for
+//! them. Behind a `Box` the argument is a pointer and its derivative is
+//! right; the primal is called with the value moved out of the box.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::expand::{DerivParam, call_primal};
-use super::valid::Plan;
+use super::args::{Activity, Mode};
+use super::expand::{DerivParam, call_primal, shadow_names};
+use super::function::Shape;
+use super::valid::{Input, Plan};
+
+/// The receiver's stand-in in a hidden primal that takes it boxed.
+const BOXED_SELF: &str = "__autodiff_safe_self";
+
+/// Whether `input` reaches the hidden primal boxed (see the module docs).
+fn is_boxed(plan: &Plan<'_>, input: &Input<'_>) -> bool {
+    plan.mode() == Mode::Forward
+        && matches!(input.act.activity, Activity::Dual | Activity::DualOnly)
+        && matches!(input.param.shape, Shape::Value)
+        && !is_float_scalar(&input.param.ty)
+}
+
+fn is_float_scalar(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.qself.is_none() && (path.path.is_ident("f32") || path.path.is_ident("f64")))
+}
 
 pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream) {
     let item = plan.function.item;
@@ -23,34 +47,27 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
         let activity = format_ident!("{}", act.activity.name(), span = act.span);
         quote!(#activity)
     });
-    let primal_params = plan.inputs.iter().map(|input| {
-        let param = input.param;
-        if param.is_receiver {
-            let ty = &param.ty;
-            match ty {
-                syn::Type::Reference(reference) if reference.mutability.is_some() => {
-                    quote!(&mut self)
-                }
-                syn::Type::Reference(_) => quote!(&self),
-                _ => quote!(self),
-            }
-        } else {
-            let (name, ty) = (&param.name, &param.ty);
-            quote!(#name: #ty)
-        }
-    });
-    let forwarded: Vec<TokenStream> = plan
+    let boxed: Vec<syn::Ident> = plan
         .inputs
         .iter()
-        .map(|input| {
-            let name = &input.param.name;
-            quote!(#name)
+        .filter(|input| is_boxed(plan, input))
+        .flat_map(|input| {
+            std::iter::once(input.param.name.clone()).chain(shadow_names(plan, input))
         })
         .collect();
+    let primal_params = primal_params(plan);
+    let forwarded = forwarded(plan);
     let output = &item.sig.output;
     let call = call_primal(plan, &forwarded);
     let turbofish = plan.function.turbofish();
-    let arguments = params.iter().map(|param| &param.name);
+    let arguments = params.iter().map(|param| {
+        let name = &param.name;
+        if boxed.contains(name) {
+            quote!(::std::boxed::Box::new(#name))
+        } else {
+            quote!(#name)
+        }
+    });
     let (primal, raw) = if plan.function.has_receiver {
         (
             format_ident!("__autodiff_safe_primal_{}", name),
@@ -64,7 +81,12 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
     };
     let primal_item = quote! {
         #[::std::autodiff::#std_macro(#raw, #width #(#activities),*)]
-        #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value, non_snake_case)]
+        #[allow(
+            clippy::too_many_arguments,
+            clippy::needless_pass_by_value,
+            clippy::boxed_local,
+            non_snake_case
+        )]
         fn #primal #generics (#(#primal_params),*) #output #where_clause {
             #call
         }
@@ -99,4 +121,53 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
             TokenStream::new(),
         )
     }
+}
+
+/// The hidden primal's parameters: the user's, with boxed `Dual` values.
+fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
+    plan.inputs
+        .iter()
+        .map(|input| {
+            let param = input.param;
+            if is_boxed(plan, input) {
+                let ty = &param.ty;
+                let name = if param.is_receiver {
+                    format_ident!("{}", BOXED_SELF)
+                } else {
+                    param.name.clone()
+                };
+                quote!(#name: ::std::boxed::Box<#ty>)
+            } else if param.is_receiver {
+                let ty = &param.ty;
+                match ty {
+                    syn::Type::Reference(reference) if reference.mutability.is_some() => {
+                        quote!(&mut self)
+                    }
+                    syn::Type::Reference(_) => quote!(&self),
+                    _ => quote!(self),
+                }
+            } else {
+                let (name, ty) = (&param.name, &param.ty);
+                quote!(#name: #ty)
+            }
+        })
+        .collect()
+}
+
+/// The hidden primal's call of the user's function: boxed values moved out.
+fn forwarded(plan: &Plan<'_>) -> Vec<TokenStream> {
+    plan.inputs
+        .iter()
+        .map(|input| {
+            let name = &input.param.name;
+            match (is_boxed(plan, input), input.param.is_receiver) {
+                (true, true) => {
+                    let name = format_ident!("{}", BOXED_SELF);
+                    quote!(*#name)
+                }
+                (true, false) => quote!(*#name),
+                (false, _) => quote!(#name),
+            }
+        })
+        .collect()
 }
