@@ -67,9 +67,9 @@ impl Ema {
 
 /// A triangle with sides `a`, `b` and `c`, passed by value.
 ///
-/// (With this nightly's Enzyme, pass a struct of exactly *two* floats by
-/// reference instead: Rust passes it by value as a pair of registers, and
-/// `Dual` on such an argument gets wrong values.)
+/// (Raw `std::autodiff` gets `Dual` wrong on a by-value struct of exactly two
+/// floats, which Rust passes as a pair of registers; autodiff-safe hands
+/// by-value `Dual` arguments to Enzyme boxed, so any size works here.)
 #[derive(ShadowCheck, Debug, Clone, Copy)]
 struct Triangle {
     a: f64,
