@@ -152,20 +152,15 @@ unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
     fn make_zero_boxed(&self) -> Box<Self> {
         Box::new(self.make_zero())
     }
+    // Zeroing and walking are the slice's.
     fn set_zero(&mut self) {
-        for element in self.iter_mut() {
-            element.set_zero();
-        }
+        self.as_mut_slice().set_zero();
     }
     fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        for element in self {
-            element.visit_floats(visitor);
-        }
+        self.as_slice().visit_floats(visitor);
     }
     fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        for element in self.iter_mut() {
-            element.visit_floats_mut(visitor);
-        }
+        self.as_mut_slice().visit_floats_mut(visitor);
     }
 }
 

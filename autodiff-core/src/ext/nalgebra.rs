@@ -146,22 +146,17 @@ where
         Box::new(self.make_zero())
     }
 
+    // The column-major element slice already knows how to zero and walk.
     fn set_zero(&mut self) {
-        self.data.as_mut_slice().iter_mut().for_each(T::set_zero);
+        self.data.as_mut_slice().set_zero();
     }
 
     fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.data
-            .as_slice()
-            .iter()
-            .for_each(|element| element.visit_floats(visitor));
+        self.data.as_slice().visit_floats(visitor);
     }
 
     fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.data
-            .as_mut_slice()
-            .iter_mut()
-            .for_each(|element| element.visit_floats_mut(visitor));
+        self.data.as_mut_slice().visit_floats_mut(visitor);
     }
 }
 
@@ -199,22 +194,17 @@ unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
         Box::new(self.make_zero())
     }
 
+    // The column-major element slice already knows how to zero and walk.
     fn set_zero(&mut self) {
-        self.data.as_mut_slice().iter_mut().for_each(T::set_zero);
+        self.data.as_mut_slice().set_zero();
     }
 
     fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.data
-            .as_slice()
-            .iter()
-            .for_each(|element| element.visit_floats(visitor));
+        self.data.as_slice().visit_floats(visitor);
     }
 
     fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.data
-            .as_mut_slice()
-            .iter_mut()
-            .for_each(|element| element.visit_floats_mut(visitor));
+        self.data.as_mut_slice().visit_floats_mut(visitor);
     }
 }
 
