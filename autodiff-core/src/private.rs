@@ -111,3 +111,32 @@ fn in_variant(error: ShadowError, variant: Option<&'static str>) -> ShadowError 
 pub fn refuse(error: &ShadowError) -> ! {
     panic!("{error}")
 }
+
+/// The proof a caller holds when it calls one of std's raw derivatives that
+/// a method's `#[autodiff_*]` keeps as a hidden sibling (Enzyme backend).
+///
+/// A method's raw derivative takes `&Unchecked` as a `Const` argument, so
+/// that it cannot be called from safe code: the only way to get one is the
+/// `unsafe fn` [`unchecked`]. The type has a private field and no
+/// constructor, `Clone` or `Default`.
+#[derive(Debug)]
+pub struct Unchecked {
+    _private: (),
+}
+
+static UNCHECKED: Unchecked = Unchecked { _private: () };
+
+/// Hands out the argument that std's raw derivative of a method needs.
+///
+/// # Safety
+///
+/// The caller passes it only to a raw derivative whose every shadow it has
+/// checked against its primal (as the generated `try_` function does), or
+/// whose shadows it otherwise knows to have exactly their primals'
+/// structure: the raw derivative reads and writes every shadow as if it
+/// were its primal.
+#[must_use]
+#[inline]
+pub unsafe fn unchecked() -> &'static Unchecked {
+    &UNCHECKED
+}

@@ -4,7 +4,12 @@
 //! For a free function the primal and std's raw derivative are items nested
 //! in `try_d_f`'s body, so they cannot be named from anywhere else. A method
 //! cannot be nested (a nested `fn` cannot name `Self`), so its primal is a
-//! `#[doc(hidden)]` private sibling in the same impl.
+//! `#[doc(hidden)]` sibling in the same impl or trait, where code in the same
+//! module (for an inherent impl) or every user of the trait (for a provided
+//! trait method) could name std's raw derivative. So a method's hidden primal
+//! takes one more `Const` argument first, a `&__private::Unchecked` that only
+//! the `unsafe fn __private::unchecked()` hands out: calling the raw
+//! derivative without the checks needs `unsafe`, and states its contract.
 //!
 //! Forward-mode `Dual` arguments passed by value (other than float scalars)
 //! reach the hidden primal boxed. This Enzyme pairs primals and tangents
@@ -43,10 +48,15 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
     let name = &plan.args.name;
     let std_macro = format_ident!("{}", plan.mode().std_macro());
     let width = plan.args.width_tokens.as_ref().map(|width| quote!(#width,));
-    let activities = plan.args.activities.iter().map(|act| {
-        let activity = format_ident!("{}", act.activity.name(), span = act.span);
-        quote!(#activity)
-    });
+    let mut activities: Vec<TokenStream> = plan
+        .args
+        .activities
+        .iter()
+        .map(|act| {
+            let activity = format_ident!("{}", act.activity.name(), span = act.span);
+            quote!(#activity)
+        })
+        .collect();
     let boxed: Vec<syn::Ident> = plan
         .inputs
         .iter()
@@ -55,19 +65,26 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
             std::iter::once(input.param.name.clone()).chain(shadow_names(plan, input))
         })
         .collect();
-    let primal_params = primal_params(plan);
+    let mut primal_params = primal_params(plan);
     let forwarded = forwarded(plan);
+    let has_receiver = plan.function.has_receiver;
     let output = &item.sig.output;
     let call = call_primal(plan, &forwarded);
     let turbofish = plan.function.turbofish();
-    let arguments = params.iter().map(|param| {
-        let name = &param.name;
-        if boxed.contains(name) {
-            quote!(::std::boxed::Box::new(#name))
-        } else {
-            quote!(#name)
-        }
-    });
+    let mut arguments: Vec<TokenStream> = params
+        .iter()
+        .map(|param| {
+            let name = &param.name;
+            if boxed.contains(name) {
+                quote!(::std::boxed::Box::new(#name))
+            } else {
+                quote!(#name)
+            }
+        })
+        .collect();
+    if has_receiver {
+        insert_token(plan, &mut activities, &mut primal_params, &mut arguments);
+    }
     let (primal, raw) = if plan.function.has_receiver {
         (
             format_ident!("__autodiff_safe_primal_{}", name),
@@ -96,11 +113,12 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
     } else {
         quote!(#raw #turbofish (#(#arguments),*))
     };
-    let raw_call = if plan.raw_is_unsafe() {
+    let raw_call = if plan.raw_is_unsafe() || has_receiver {
         quote! {
-            // SAFETY: std marks derivatives with `*Only` inputs `unsafe`; this
-            // function is `unsafe` for the same reason and forwards its
-            // caller's guarantee. Every checkable shadow was checked above.
+            // SAFETY: every checkable shadow was checked above, which is the
+            // contract of `__private::unchecked`; std marks derivatives with
+            // `*Only` inputs `unsafe`, and this function is then `unsafe` for
+            // the same reason and forwards its caller's guarantee.
             unsafe { #raw_call }
         }
     } else {
@@ -123,6 +141,33 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
     }
 }
 
+/// Adds the `&Unchecked` argument of a method's hidden primal (see the
+/// module docs) to its activities, its parameters and the raw call.
+fn insert_token(
+    plan: &Plan<'_>,
+    activities: &mut Vec<TokenStream>,
+    primal_params: &mut Vec<TokenStream>,
+    arguments: &mut Vec<TokenStream>,
+) {
+    let token = syn::Ident::new("__autodiff_safe_unchecked", proc_macro2::Span::mixed_site());
+    // After the receiver, which std requires first.
+    activities.insert(1, quote!(Const));
+    primal_params.insert(
+        1,
+        quote!(#token: &'static ::autodiff_safe::__private::Unchecked),
+    );
+    // After the receiver and its shadows, where std puts the token's
+    // (absent) shadow.
+    let after_receiver = 1 + plan
+        .inputs
+        .first()
+        .map_or(0, |input| shadow_names(plan, input).len());
+    arguments.insert(
+        after_receiver,
+        quote!(::autodiff_safe::__private::unchecked()),
+    );
+}
+
 /// The hidden primal's parameters: the user's, with boxed `Dual` values.
 fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
     plan.inputs
@@ -132,7 +177,7 @@ fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
             if is_boxed(plan, input) {
                 let ty = &param.ty;
                 let name = if param.is_receiver {
-                    format_ident!("{}", BOXED_SELF)
+                    syn::Ident::new(BOXED_SELF, proc_macro2::Span::mixed_site())
                 } else {
                     param.name.clone()
                 };
@@ -162,7 +207,7 @@ fn forwarded(plan: &Plan<'_>) -> Vec<TokenStream> {
             let name = &input.param.name;
             match (is_boxed(plan, input), input.param.is_receiver) {
                 (true, true) => {
-                    let name = format_ident!("{}", BOXED_SELF);
+                    let name = syn::Ident::new(BOXED_SELF, proc_macro2::Span::mixed_site());
                     quote!(*#name)
                 }
                 (true, false) => quote!(*#name),

@@ -1,0 +1,24 @@
+// A provided trait method's derivative: only the checked `d_loss` and
+// `try_d_loss` can be called; std's raw derivative is not reachable from
+// safe code in another module (on the reference backend it does not exist).
+mod model {
+    use autodiff_safe::autodiff_reverse;
+    pub trait Loss {
+        #[autodiff_reverse(d_loss, Const, Duplicated, Active)]
+        fn loss(&self, x: &[f64]) -> f64 {
+            x.iter().map(|v| v * v).sum()
+        }
+    }
+    pub struct M;
+    impl Loss for M {}
+}
+
+use model::Loss;
+
+fn call() -> f64 {
+    let x = vec![1.0; 8];
+    let mut dx = vec![0.0; 1];
+    model::M.__autodiff_safe_raw_d_loss(&x, &mut dx, 1.0)
+}
+
+fn main() {}
