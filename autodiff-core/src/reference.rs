@@ -184,6 +184,36 @@ pub fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
     leaves
 }
 
+/// A value the reference backend can copy before each primal call: the
+/// `Const &mut` arguments, which the function may write, start every call
+/// from the caller's value.
+///
+/// Every `ShadowCheck` type is one; derive it for yours.
+///
+/// ```
+/// use autodiff_safe::reference::Snapshot;
+///
+/// let state = vec![1.0_f64, 2.0];
+/// assert_eq!(*state.snapshot(), state);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the reference backend cannot copy `{Self}`, which this function may write",
+    label = "a `Const` `&mut` argument whose type cannot be copied",
+    note = "the reference backend calls the function 2n+1 times; every call starts from a copy of the caller's `Const` `&mut` arguments, so that they end as one call leaves them",
+    note = "derive it with `#[derive(autodiff_safe::ShadowCheck)]`, or use the `enzyme` feature, which calls the function once"
+)]
+pub trait Snapshot {
+    /// A deep copy: floats and every other field.
+    #[must_use]
+    fn snapshot(&self) -> Box<Self>;
+}
+
+impl<T: ShadowCheck + ?Sized> Snapshot for T {
+    fn snapshot(&self) -> Box<Self> {
+        copy(self)
+    }
+}
+
 /// A deep copy of `value` built from [`ShadowCheck::make_zero_boxed`] and its
 /// float leaves, so that no `Clone` bound is needed.
 fn copy<T: ShadowCheck + ?Sized>(value: &T) -> Box<T> {

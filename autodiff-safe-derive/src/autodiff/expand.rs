@@ -140,8 +140,9 @@ fn is_checked(input: &Input<'_>) -> bool {
         && !matches!(input.param.shape, Shape::Pointer)
 }
 
-/// `check_argument(..)` for every shadow, in signature order.
-fn checks(plan: &Plan<'_>, on_error: &TokenStream) -> TokenStream {
+/// `check_argument(..)` for every shadow, in signature order, returning the
+/// first error (bound to `error`).
+fn checks(plan: &Plan<'_>, error: &syn::Ident) -> TokenStream {
     let function = plan.args.name.to_string();
     let mut checks = TokenStream::new();
     for input in &plan.inputs {
@@ -177,8 +178,8 @@ fn checks(plan: &Plan<'_>, on_error: &TokenStream) -> TokenStream {
                 }
             };
             checks.extend(quote! {
-                if let ::core::result::Result::Err(__error) = #call {
-                    #on_error
+                if let ::core::result::Result::Err(#error) = #call {
+                    return ::core::result::Result::Err(#error);
                 }
             });
         }
@@ -241,7 +242,9 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
     } else {
         (reference::body(plan), TokenStream::new())
     };
-    let try_checks = checks(plan, &quote!(return ::core::result::Result::Err(__error);));
+    let error = syn::Ident::new("__error", Span::mixed_site());
+    let value = syn::Ident::new("__value", Span::mixed_site());
+    let try_checks = checks(plan, &error);
     let turbofish = plan.function.turbofish();
     let callee = if plan.function.has_receiver {
         quote!(Self::#try_name #turbofish)
@@ -297,8 +300,8 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
         #[allow(clippy::too_many_arguments, clippy::type_complexity, clippy::must_use_candidate)]
         #vis #unsafety fn #name #generics (#(#param_decls),*) -> #ret #where_clause {
             match #try_call {
-                ::core::result::Result::Ok(__value) => __value,
-                ::core::result::Result::Err(__error) => ::autodiff_safe::__private::refuse(&__error),
+                ::core::result::Result::Ok(#value) => #value,
+                ::core::result::Result::Err(#error) => ::autodiff_safe::__private::refuse(&#error),
             }
         }
 

@@ -2,7 +2,7 @@
 //! `autodiff_safe::reference`, with std's semantics.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, quote, quote_spanned};
 
 use super::args::{Activity, Mode};
 use super::expand::{call_primal, shadow_names, tuple_or_single};
@@ -27,14 +27,61 @@ fn const_argument(input: &Input<'_>) -> TokenStream {
     let name = &input.param.name;
     match input.param.shape {
         Shape::SharedRef(_) | Shape::Pointer => quote!(#name),
-        Shape::MutRef(_) => quote!(&mut *#name),
+        // Every call starts from the caller's value, so that state the
+        // function writes does not drift across the calls; the caller's own
+        // argument is left for the one call that produces the results.
+        Shape::MutRef(_) => {
+            let checked = checked_type(input.param);
+            let ad = ad();
+            let span = syn::spanned::Spanned::span(&input.param.tokens);
+            quote_spanned!(span=> &mut *#ad::Snapshot::snapshot(&*#name as &#checked))
+        }
         Shape::Value => quote!(::core::clone::Clone::clone(&#name)),
     }
 }
 
 fn var(prefix: &str, input: &Input<'_>) -> syn::Ident {
     let base = syn::ext::IdentExt::unraw(&input.param.name).to_string();
-    format_ident!("__{}_{}", prefix, base)
+    local(&format!("__{prefix}_{base}"))
+}
+
+/// A macro-internal local: `mixed_site` hygiene keeps it apart from the
+/// user's parameters, whatever they are named.
+fn local(name: &str) -> syn::Ident {
+    syn::Ident::new(name, proc_macro2::Span::mixed_site())
+}
+
+/// The locals the body templates share.
+struct Locals {
+    cursor: syn::Ident,
+    direction: syn::Ident,
+    gradient: syn::Ident,
+    lanes: syn::Ident,
+    lane: syn::Ident,
+    loss: syn::Ident,
+    outputs: syn::Ident,
+    primal: syn::Ident,
+    ret: syn::Ident,
+    scale: syn::Ident,
+    tangents: syn::Ident,
+}
+
+impl Locals {
+    fn new() -> Self {
+        Self {
+            cursor: local("__cursor"),
+            direction: local("__direction"),
+            gradient: local("__gradient"),
+            lanes: local("__lanes"),
+            lane: local("__lane"),
+            loss: local("__loss"),
+            outputs: local("__outputs"),
+            primal: local("__primal"),
+            ret: local("__ret"),
+            scale: local("__scale"),
+            tangents: local("__tangents"),
+        }
+    }
 }
 
 #[allow(
@@ -43,6 +90,15 @@ fn var(prefix: &str, input: &Input<'_>) -> syn::Ident {
 )]
 fn reverse(plan: &Plan<'_>) -> TokenStream {
     let ad = ad();
+    let Locals {
+        cursor: l_cursor,
+        gradient: l_gradient,
+        loss: l_loss,
+        primal: l_primal,
+        ret: l_ret,
+        ..
+    } = Locals::new();
+
     let width = plan.width();
     let mut counts = Vec::new();
     let mut seeds = Vec::new();
@@ -68,20 +124,20 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
         counts.push(quote!(let #count = #ad::leaf_count::<#checked>(#primal);));
         let range = quote!(#offset..#offset + #count);
         eval_setup
-            .push(quote!(let mut #copy = #ad::copy_perturbed::<#checked>(#primal, __cursor);));
+            .push(quote!(let mut #copy = #ad::copy_perturbed::<#checked>(#primal, #l_cursor);));
         match (&input.param.shape, activity) {
             (Shape::Value, _) => {
                 eval_args.push(quote!(*#copy));
                 let ty = &input.param.ty;
                 let gradient = var("g", input);
                 distribute
-                    .push(quote!(let #gradient = #ad::to_float::<#ty>(__gradient[0][#offset]);));
+                    .push(quote!(let #gradient = #ad::to_float::<#ty>(#l_gradient[0][#offset]);));
                 gradients.push(gradient.to_token_stream());
             }
             (Shape::SharedRef(_), _) => {
                 eval_args.push(quote!(&*#copy));
                 for (lane, shadow) in shadow_names(plan, input).iter().enumerate() {
-                    distribute.push(quote!(#ad::accumulate::<#checked>(&mut *#shadow, &__gradient[#lane][#range]);));
+                    distribute.push(quote!(#ad::accumulate::<#checked>(&mut *#shadow, &#l_gradient[#lane][#range]);));
                 }
             }
             (Shape::MutRef(_), _) => {
@@ -90,10 +146,10 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
                 let shadows = shadow_names(plan, input);
                 seeds.push(quote!(let #seed = [#(#ad::floats::<#checked>(&*#shadows)),*];));
                 eval_loss.push(
-                    quote!(#ad::add_seed_dot::<#checked, #width>(&mut __loss, &*#copy, &#seed);),
+                    quote!(#ad::add_seed_dot::<#checked, #width>(&mut #l_loss, &*#copy, &#seed);),
                 );
                 for (lane, shadow) in shadows.iter().enumerate() {
-                    distribute.push(quote!(#ad::overwrite::<#checked>(&mut *#shadow, &__gradient[#lane][#range]);));
+                    distribute.push(quote!(#ad::overwrite::<#checked>(&mut *#shadow, &#l_gradient[#lane][#range]);));
                 }
             }
             (Shape::Pointer, _) => {}
@@ -106,13 +162,13 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
     {
         eval_loss.insert(
             0,
-            quote!(#ad::add_return::<#ty, #width>(&mut __loss, __ret, dret);),
+            quote!(#ad::add_return::<#ty, #width>(&mut #l_loss, #l_ret, dret);),
         );
     }
     let eval_call = call_primal(plan, &eval_args);
     let real_call = call_primal(plan, &real_args);
     let bind_ret = if returns_value {
-        quote!(let __ret = #eval_call;)
+        quote!(let #l_ret = #eval_call;)
     } else {
         quote!(#eval_call;)
     };
@@ -120,7 +176,7 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
     if let Some((_, act)) = &plan.ret
         && act.activity != Activity::ActiveOnly
     {
-        results.push(quote!(__primal));
+        results.push(quote!(#l_primal));
     }
     results.extend(gradients);
     // Nothing to return: end on the last statement, not on a `()` that
@@ -131,19 +187,19 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
         tuple_or_single(&results)
     };
     let bind_primal = if returns_value {
-        quote!(let __primal = #real_call;)
+        quote!(let #l_primal = #real_call;)
     } else {
         quote!(#real_call;)
     };
     quote! {{
         #(#counts)*
         #(#seeds)*
-        let __gradient = #ad::gradient::<#width>(#offset, |__cursor| {
+        let #l_gradient = #ad::gradient::<#width>(#offset, |#l_cursor| {
             #(#eval_setup)*
             #bind_ret
-            let mut __loss = [0.0f64; #width];
+            let mut #l_loss = [0.0f64; #width];
             #(#eval_loss)*
-            __loss
+            #l_loss
         });
         #bind_primal
         #(#distribute)*
@@ -157,6 +213,18 @@ fn reverse(plan: &Plan<'_>) -> TokenStream {
 )]
 fn forward(plan: &Plan<'_>) -> TokenStream {
     let ad = ad();
+    let Locals {
+        direction: l_direction,
+        lanes: l_lanes,
+        lane: l_lane,
+        outputs: l_outputs,
+        primal: l_primal,
+        ret: l_ret,
+        scale: l_scale,
+        tangents: l_tangents,
+        ..
+    } = Locals::new();
+
     let width = plan.width();
     let mut tangents = Vec::new();
     let mut scale = Vec::new();
@@ -197,14 +265,14 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
                 .map(|shadow| borrow(input.param, &shadow.to_token_stream()));
             tangents.push(quote!(let #tangent = [#(#ad::floats::<#checked>(#shadow_values)),*];));
         }
-        scale.push(quote!(__scale.include::<#checked>(#primal, &#tangent[__lane]);));
-        eval_setup.push(quote!(let mut #copy = #ad::copy_along::<#checked>(#primal, &#tangent[__lane], __direction);));
+        scale.push(quote!(#l_scale.include::<#checked>(#primal, &#tangent[#l_lane]);));
+        eval_setup.push(quote!(let mut #copy = #ad::copy_along::<#checked>(#primal, &#tangent[#l_lane], #l_direction);));
         match &input.param.shape {
             Shape::Value => eval_args.push(quote!(*#copy)),
             Shape::SharedRef(_) | Shape::Pointer => eval_args.push(quote!(&*#copy)),
             Shape::MutRef(_) => {
                 eval_args.push(quote!(&mut *#copy));
-                eval_outputs.push(quote!(::core::iter::Extend::extend(&mut __outputs, #ad::floats::<#checked>(&*#copy));));
+                eval_outputs.push(quote!(::core::iter::Extend::extend(&mut #l_outputs, #ad::floats::<#checked>(&*#copy));));
                 let count = var("n", input);
                 counts.push(quote!(let #count = #ad::leaf_count::<#checked>(#primal);));
                 let range = quote!(#offset..#offset + #count);
@@ -212,16 +280,16 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
                     let shadow = &shadows[0];
                     distribute.push(quote! {
                         // Trait methods by path: the user's module may have no prelude.
-                        let __lanes: ::std::vec::Vec<::core::primitive::f64> =
+                        let #l_lanes: ::std::vec::Vec<::core::primitive::f64> =
                             ::core::iter::Iterator::collect(::core::iter::Iterator::flat_map(
-                                __tangents.iter(),
-                                |__lane| ::core::iter::Iterator::copied(__lane[#range].iter()),
+                                #l_tangents.iter(),
+                                |#l_lane| ::core::iter::Iterator::copied(#l_lane[#range].iter()),
                             ));
-                        #ad::overwrite::<#checked>(&mut *#shadow, &__lanes);
+                        #ad::overwrite::<#checked>(&mut *#shadow, &#l_lanes);
                     });
                 } else {
                     for (lane, shadow) in shadows.iter().enumerate() {
-                        distribute.push(quote!(#ad::overwrite::<#checked>(&mut *#shadow, &__tangents[#lane][#range]);));
+                        distribute.push(quote!(#ad::overwrite::<#checked>(&mut *#shadow, &#l_tangents[#lane][#range]);));
                     }
                 }
                 offset = quote!(#offset + #count);
@@ -232,8 +300,8 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
     let real_call = call_primal(plan, &real_args);
     let (eval_ret, ret_output) = match &plan.ret {
         Some((ty, _)) if ret_is_dual => (
-            quote!(let __ret = #eval_call;),
-            quote!(__outputs.push(<#ty as #ad::Float>::to_f64(__ret));),
+            quote!(let #l_ret = #eval_call;),
+            quote!(#l_outputs.push(<#ty as #ad::Float>::to_f64(#l_ret));),
         ),
         Some(_) => (quote!(let _ = #eval_call;), TokenStream::new()),
         None => (quote!(#eval_call;), TokenStream::new()),
@@ -241,35 +309,35 @@ fn forward(plan: &Plan<'_>) -> TokenStream {
     let (bind_primal, result) = match &plan.ret {
         None => (quote!(#real_call;), TokenStream::new()),
         Some((ty, act)) => {
-            let tangent = |lane: usize| quote!(#ad::to_float::<#ty>(__tangents[#lane][0]));
+            let tangent = |lane: usize| quote!(#ad::to_float::<#ty>(#l_tangents[#lane][0]));
             let lane_tangents: Vec<TokenStream> = (0..width).map(tangent).collect();
             let result = match act.activity {
-                Activity::Const => quote!(__primal),
+                Activity::Const => quote!(#l_primal),
                 Activity::Dual | Activity::Dualv if width == 1 => {
-                    quote!((__primal, #(#lane_tangents),*))
+                    quote!((#l_primal, #(#lane_tangents),*))
                 }
-                Activity::Dual | Activity::Dualv => quote!([__primal, #(#lane_tangents),*]),
+                Activity::Dual | Activity::Dualv => quote!([#l_primal, #(#lane_tangents),*]),
                 _ if width == 1 => quote!(#(#lane_tangents),*),
                 _ => quote!([#(#lane_tangents),*]),
             };
-            (quote!(let __primal = #real_call;), result)
+            (quote!(let #l_primal = #real_call;), result)
         }
     };
     quote! {{
         #(#tangents)*
         #(#counts)*
-        let mut __tangents: ::std::vec::Vec<::std::vec::Vec<::core::primitive::f64>> =
+        let mut #l_tangents: ::std::vec::Vec<::std::vec::Vec<::core::primitive::f64>> =
             ::std::vec::Vec::with_capacity(#width);
-        for __lane in 0..#width {
-            let mut __scale = <#ad::Scale as ::core::default::Default>::default();
+        for #l_lane in 0..#width {
+            let mut #l_scale = <#ad::Scale as ::core::default::Default>::default();
             #(#scale)*
-            __tangents.push(#ad::directional(&__scale, |__direction| {
-                let mut __outputs: ::std::vec::Vec<::core::primitive::f64> = ::std::vec::Vec::new();
+            #l_tangents.push(#ad::directional(&#l_scale, |#l_direction| {
+                let mut #l_outputs: ::std::vec::Vec<::core::primitive::f64> = ::std::vec::Vec::new();
                 #(#eval_setup)*
                 #eval_ret
                 #ret_output
                 #(#eval_outputs)*
-                __outputs
+                #l_outputs
             }));
         }
         #bind_primal
