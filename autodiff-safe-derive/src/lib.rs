@@ -9,6 +9,7 @@
 mod autodiff;
 mod ctxt;
 mod derive;
+mod types;
 
 use proc_macro::TokenStream;
 

@@ -106,7 +106,7 @@ impl Activity {
 
 /// One activity as written, with its span for errors.
 #[derive(Clone)]
-pub struct Act {
+pub struct ActivityArg {
     pub activity: Activity,
     /// Written `unsafe(Activity)`: the shadow is not checked.
     pub unchecked: bool,
@@ -120,7 +120,7 @@ pub struct Args {
     pub width: usize,
     pub width_tokens: Option<syn::LitInt>,
     /// All activities, the return's last when the function returns a value.
-    pub activities: Vec<Act>,
+    pub activities: Vec<ActivityArg>,
 }
 
 enum Item {
@@ -268,7 +268,7 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
 }
 
 /// The activity an item in activity position spells, or its error.
-fn activity(cx: &Ctxt, item: &Item, usage: &str) -> Option<Act> {
+fn activity(cx: &Ctxt, item: &Item, usage: &str) -> Option<ActivityArg> {
     let (ident, unchecked, span) = match item {
         Item::Ident(ident) => (ident, false, ident.span()),
         Item::Unsafe(unsafe_token, ident) => (
@@ -292,7 +292,7 @@ fn activity(cx: &Ctxt, item: &Item, usage: &str) -> Option<Act> {
         cx.error_spanned_by(ident, unknown_activity(ident));
         return None;
     };
-    Some(Act {
+    Some(ActivityArg {
         activity,
         unchecked,
         span,

@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use crate::ctxt::Ctxt;
+use crate::types;
 
 /// How a parameter holds its data: what a shadow of it looks like.
 #[derive(Clone)]
-pub enum Shape {
+pub enum Passing {
     /// `&T` (or `&self`): `T` is the referent.
     SharedRef(syn::Type),
     /// `&mut T` (or `&mut self`).
@@ -23,14 +24,15 @@ pub struct Param {
     pub name: syn::Ident,
     /// The parameter's type; `Self`, `&Self` or `&mut Self` for receivers.
     pub ty: syn::Type,
-    pub shape: Shape,
+    pub passing: Passing,
     pub is_receiver: bool,
     /// The tokens errors about this parameter point at.
     pub tokens: TokenStream,
 }
 
 pub struct Function<'a> {
-    pub item: &'a syn::ItemFn,
+    pub vis: &'a syn::Visibility,
+    pub sig: &'a syn::Signature,
     pub params: Vec<Param>,
     /// `None` for `()` (written or implied).
     pub output: Option<syn::Type>,
@@ -40,75 +42,18 @@ pub struct Function<'a> {
 impl<'a> Function<'a> {
     /// `None` when a parameter was refused: the activity count would be
     /// off, and one error is enough.
-    pub fn from_item(cx: &Ctxt, item: &'a syn::ItemFn) -> Option<Self> {
-        let sig = &item.sig;
+    pub fn new(cx: &Ctxt, vis: &'a syn::Visibility, sig: &'a syn::Signature) -> Option<Self> {
         refuse_qualifiers(cx, sig);
         let mut params = Vec::new();
         let mut refused = false;
         for input in &sig.inputs {
-            match input {
-                syn::FnArg::Receiver(receiver) => {
-                    if receiver.colon_token.is_some() {
-                        cx.error_spanned_by(
-                            receiver,
-                            "write the receiver as `self`, `&self` or `&mut self`",
-                        );
-                        refused = true;
-                        continue;
-                    }
-                    // Spanned on `self`, so that an error about `Self` (no
-                    // `ShadowCheck`) points at the receiver.
-                    let span = receiver.self_token.span;
-                    let self_ty: syn::Type = syn::parse_quote_spanned!(span=> Self);
-                    let (shape, ty) = match (&receiver.reference, &receiver.mutability) {
-                        (Some(_), Some(_)) => (
-                            Shape::MutRef(self_ty),
-                            syn::parse_quote_spanned!(span=> &mut Self),
-                        ),
-                        (Some(_), None) => (
-                            Shape::SharedRef(self_ty),
-                            syn::parse_quote_spanned!(span=> &Self),
-                        ),
-                        (None, _) => (Shape::Value, self_ty),
-                    };
-                    params.push(Param {
-                        name: syn::Ident::new("self", receiver.self_token.span),
-                        ty,
-                        shape,
-                        is_receiver: true,
-                        tokens: receiver.to_token_stream(),
-                    });
-                }
-                syn::FnArg::Typed(typed) => {
-                    let name = match &*typed.pat {
-                        syn::Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                            pat.ident.clone()
-                        }
-                        other => {
-                            cx.error_spanned_by(
-                                other,
-                                "autodiff names each shadow after its argument: bind this \
-                                 argument to a plain name (`x: T`) and destructure it in the body",
-                            );
-                            refused = true;
-                            continue;
-                        }
-                    };
-                    if let Some(impl_trait) = impl_trait_inside(&typed.ty) {
-                        cx.error_spanned_by(
-                            impl_trait,
-                            "`impl Trait` arguments are not supported: the derivative calls the \
-                             function with explicit generic arguments; use a named type parameter",
-                        );
-                    }
-                    params.push(Param {
-                        name,
-                        ty: (*typed.ty).clone(),
-                        shape: shape_of(&typed.ty),
-                        is_receiver: false,
-                        tokens: typed.to_token_stream(),
-                    });
-                }
+            let param = match input {
+                syn::FnArg::Receiver(receiver) => receiver_param(cx, receiver),
+                syn::FnArg::Typed(typed) => typed_param(cx, typed),
+            };
+            match param {
+                Some(param) => params.push(param),
+                None => refused = true,
             }
         }
         let output = match &sig.output {
@@ -123,7 +68,8 @@ impl<'a> Function<'a> {
         }
         let has_receiver = params.iter().any(|param| param.is_receiver);
         Some(Function {
-            item,
+            vis,
+            sig,
             params,
             output,
             has_receiver,
@@ -131,14 +77,37 @@ impl<'a> Function<'a> {
     }
 
     pub fn ident(&self) -> &syn::Ident {
-        &self.item.sig.ident
+        &self.sig.ident
+    }
+
+    /// The receiver as the user wrote it (`&mut self`), or nothing.
+    pub fn receiver_decl(&self) -> TokenStream {
+        self.sig
+            .inputs
+            .iter()
+            .find_map(|input| match input {
+                syn::FnArg::Receiver(receiver) => Some(receiver.to_token_stream()),
+                syn::FnArg::Typed(_) => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// A call of `callee`, a function generated next to this one with the
+    /// same generic parameters: `callee::<T>(args)`, or `Self::callee::<T>(args)`
+    /// for a method.
+    pub fn call(&self, callee: &syn::Ident, arguments: &[TokenStream]) -> TokenStream {
+        let turbofish = self.turbofish();
+        if self.has_receiver {
+            quote!(Self::#callee #turbofish (#(#arguments),*))
+        } else {
+            quote!(#callee #turbofish (#(#arguments),*))
+        }
     }
 
     /// `::<T, N>`, the turbofish naming the function's own type and const
     /// parameters (lifetimes are left to inference).
     pub fn turbofish(&self) -> TokenStream {
         let params: Vec<TokenStream> = self
-            .item
             .sig
             .generics
             .params
@@ -157,30 +126,78 @@ impl<'a> Function<'a> {
     }
 }
 
-fn shape_of(ty: &syn::Type) -> Shape {
-    match ty {
-        syn::Type::Reference(reference) if reference.mutability.is_some() => {
-            Shape::MutRef((*reference.elem).clone())
-        }
-        syn::Type::Reference(reference) => Shape::SharedRef((*reference.elem).clone()),
-        syn::Type::Ptr(_) => Shape::Pointer,
-        syn::Type::Paren(paren) => shape_of(&paren.elem),
-        syn::Type::Group(group) => shape_of(&group.elem),
-        _ => Shape::Value,
+/// `self`, `&self` or `&mut self`, typed as `Self`, `&Self` or `&mut Self`.
+fn receiver_param(cx: &Ctxt, receiver: &syn::Receiver) -> Option<Param> {
+    if receiver.colon_token.is_some() {
+        cx.error_spanned_by(
+            receiver,
+            "write the receiver as `self`, `&self` or `&mut self`",
+        );
+        return None;
     }
+    // Spanned on `self`, so that an error about `Self` (no `ShadowCheck`)
+    // points at the receiver.
+    let span = receiver.self_token.span;
+    let self_ty: syn::Type = syn::parse_quote_spanned!(span=> Self);
+    let (passing, ty) = match (&receiver.reference, &receiver.mutability) {
+        (Some(_), Some(_)) => (
+            Passing::MutRef(self_ty),
+            syn::parse_quote_spanned!(span=> &mut Self),
+        ),
+        (Some(_), None) => (
+            Passing::SharedRef(self_ty),
+            syn::parse_quote_spanned!(span=> &Self),
+        ),
+        (None, _) => (Passing::Value, self_ty),
+    };
+    Some(Param {
+        name: syn::Ident::new("self", span),
+        ty,
+        passing,
+        is_receiver: true,
+        tokens: receiver.to_token_stream(),
+    })
 }
 
-/// The first `impl Trait` anywhere in `ty` (`impl Fn(f64)`, `&impl AsRef<[f64]>`).
-fn impl_trait_inside(ty: &syn::Type) -> Option<&syn::TypeImplTrait> {
-    struct Finder<'ast>(Option<&'ast syn::TypeImplTrait>);
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'ast> {
-        fn visit_type_impl_trait(&mut self, impl_trait: &'ast syn::TypeImplTrait) {
-            self.0.get_or_insert(impl_trait);
+fn typed_param(cx: &Ctxt, typed: &syn::PatType) -> Option<Param> {
+    let name = match &*typed.pat {
+        syn::Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
+        other => {
+            cx.error_spanned_by(
+                other,
+                "autodiff names each shadow after its argument: bind this argument to a plain \
+                 name (`x: T`) and destructure it in the body",
+            );
+            return None;
         }
+    };
+    if let Some(impl_trait) = types::impl_trait_inside(&typed.ty) {
+        cx.error_spanned_by(
+            impl_trait,
+            "`impl Trait` arguments are not supported: the derivative calls the function with \
+             explicit generic arguments; use a named type parameter",
+        );
     }
-    let mut finder = Finder(None);
-    syn::visit::Visit::visit_type(&mut finder, ty);
-    finder.0
+    Some(Param {
+        name,
+        ty: (*typed.ty).clone(),
+        passing: passing_of(&typed.ty),
+        is_receiver: false,
+        tokens: typed.to_token_stream(),
+    })
+}
+
+fn passing_of(ty: &syn::Type) -> Passing {
+    match ty {
+        syn::Type::Reference(reference) if reference.mutability.is_some() => {
+            Passing::MutRef((*reference.elem).clone())
+        }
+        syn::Type::Reference(reference) => Passing::SharedRef((*reference.elem).clone()),
+        syn::Type::Ptr(_) => Passing::Pointer,
+        syn::Type::Paren(paren) => passing_of(&paren.elem),
+        syn::Type::Group(group) => passing_of(&group.elem),
+        _ => Passing::Value,
+    }
 }
 
 /// `const`, `async`, `unsafe`, `extern` and variadic functions, each refused

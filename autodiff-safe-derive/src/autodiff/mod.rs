@@ -1,17 +1,18 @@
-//! `#[autodiff_reverse]`, `#[autodiff_forward]` and `#[autodiff]`: parse the
-//! arguments ([`args`]) and the function ([`function`]), validate them
-//! together ([`valid`]), then emit the original function followed by the
-//! checked derivative and its `try_` twin ([`expand`]) over one of two
-//! backends ([`reference`], [`enzyme`]).
+//! `#[autodiff_reverse]`, `#[autodiff_forward]` and `#[autodiff]`, in one
+//! direction: parse the arguments ([`args`]) and the function
+//! ([`function`]), pair them into a [`plan`], report what does not fit
+//! ([`valid`]), then emit the original function followed by the checked
+//! derivative and its `try_` twin ([`expand`]) over the plan's
+//! [`backend`].
 //!
 //! On any error the original function is emitted untouched next to the
 //! errors, so one mistake does not cascade into errors about the function.
 
 mod args;
-mod enzyme;
+mod backend;
 mod expand;
 mod function;
-mod reference;
+mod plan;
 mod valid;
 
 use proc_macro2::TokenStream;
@@ -33,10 +34,14 @@ pub fn expand(entry: Entry, args: TokenStream, item: &TokenStream) -> TokenStrea
     };
     let cx = Ctxt::default();
     let generated = args::parse(&cx, entry, args).and_then(|args| {
-        let function = function::Function::from_item(&cx, &function)?;
-        let plan = valid::plan(&cx, &args, &function)?;
-        // Validation errors leave the plan standing; expand only when clean.
-        Some(expand::expand(&plan))
+        let function = function::Function::new(&cx, &function.vis, &function.sig)?;
+        if !valid::activity_count(&cx, &args, &function) {
+            return None;
+        }
+        let plan = plan::Plan::new(&args, &function, plan::Backend::selected())?;
+        valid::check(&cx, &plan);
+        // Expand only a clean plan.
+        (cx.error_count() == 0).then(|| expand::expand(&plan))
     });
     match cx.check() {
         Ok(()) => quote!(#function #generated),

@@ -1,212 +1,168 @@
-//! Pairs each parameter with its activity and refuses every combination that
-//! std would reject or that could not be checked, each error spanned on the
-//! offending activity or type.
+//! Refuses every combination of activities and parameters that std would
+//! reject or that could not be checked, each error spanned on the offending
+//! activity or type. Only reports: the plan itself is built in [`super::plan`].
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
 
-use super::args::{Act, Activity, Args, Mode};
-use super::function::{Function, Param, Shape};
+use super::args::{Activity, ActivityArg, Args, Mode};
+use super::function::{Function, Param, Passing};
+use super::plan::{Backend, Input, Plan, expected_activities, slice_element};
 use crate::ctxt::Ctxt;
+use crate::types::{self, Written, shown};
 
-/// One parameter and what the derivative does with it.
-pub struct Input<'f> {
-    pub param: &'f Param,
-    pub act: Act,
+/// Whether there is one activity per parameter and one for a return value;
+/// reports the mismatch otherwise.
+pub fn activity_count(cx: &Ctxt, args: &Args, function: &Function<'_>) -> bool {
+    let expected = expected_activities(function);
+    if args.activities.len() == expected {
+        return true;
+    }
+    count_error(cx, args, function, expected);
+    false
 }
 
-pub struct Plan<'f> {
-    pub args: &'f Args,
-    pub function: &'f Function<'f>,
-    pub inputs: Vec<Input<'f>>,
-    /// The return value's activity, when the function returns a value.
-    pub ret: Option<(syn::Type, Act)>,
-    /// Why the derivative is an `unsafe fn`; empty when it is safe.
-    pub unsafe_reasons: Vec<String>,
-}
-
-impl Plan<'_> {
-    pub fn width(&self) -> usize {
-        self.args.width
-    }
-
-    pub fn mode(&self) -> Mode {
-        self.args.mode
-    }
-
-    /// std's own derivative is an `unsafe fn` (any `*Only` input).
-    pub fn raw_is_unsafe(&self) -> bool {
-        self.inputs.iter().any(|input| input.act.activity.is_only())
-    }
-}
-
-pub fn plan<'f>(cx: &Ctxt, args: &'f Args, function: &'f Function<'f>) -> Option<Plan<'f>> {
-    let expected = function.params.len() + usize::from(function.output.is_some());
-    if args.activities.len() != expected {
-        count_error(cx, args, function, expected);
-        return None;
-    }
-    let mut unsafe_reasons = Vec::new();
-    let mut inputs = Vec::new();
-    for (param, act) in function.params.iter().zip(&args.activities) {
+/// Reports every activity that does not fit its parameter or return value.
+pub fn check(cx: &Ctxt, plan: &Plan<'_>) {
+    for input in &plan.inputs {
         let errors = cx.error_count();
-        check_input(cx, args.mode, param, act, &mut unsafe_reasons);
-        let input = Input {
-            param,
-            act: act.clone(),
-        };
+        check_input(cx, plan.mode(), input.param, &input.act);
         // A refused activity is not also reported as needing `enzyme`.
-        if !cfg!(feature = "enzyme") && cx.error_count() == errors {
-            check_reference_backend(cx, &input);
+        if plan.backend == Backend::Reference && cx.error_count() == errors {
+            check_reference_backend(cx, input);
         }
-        inputs.push(input);
     }
-    let ret = function.output.as_ref().map(|ty| {
-        let act = args.activities[function.params.len()].clone();
-        check_return(cx, args.mode, ty, &act);
-        (ty.clone(), act)
-    });
-    Some(Plan {
-        args,
-        function,
-        inputs,
-        ret,
-        unsafe_reasons,
-    })
+    if let Some((ty, act)) = &plan.ret {
+        check_return(cx, plan.mode(), ty, act);
+    }
 }
 
 #[allow(clippy::too_many_lines, reason = "one rule per activity, in one place")]
-fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &Act, unsafe_reasons: &mut Vec<String>) {
-    let name = &param.name;
-    let activity = act.activity;
-    if let Some(activity_mode) = activity.mode()
-        && activity_mode != mode
-    {
-        let advice = match mode {
-            Mode::Reverse => {
-                "in reverse mode use `Duplicated` for references and `Active` for float scalars"
-            }
-            Mode::Forward => "in forward mode use `Dual` (or `Dualv` for a batch in one slice)",
-        };
-        error_at_act(
-            cx,
-            act,
-            format!(
-                "`{}` is a {} activity; {advice}",
-                activity.name(),
-                mode_name(activity_mode)
-            ),
-        );
+fn check_input(cx: &Ctxt, mode: Mode, param: &Param, act: &ActivityArg) {
+    if !check_mode(cx, mode, act) || !check_unchecked(cx, act) {
         return;
     }
-    if act.unchecked && !activity.has_shadow() {
-        error_at_act(
-            cx,
-            act,
-            format!(
-                "`unsafe({})` has nothing to opt out of: only shadowed activities \
-                 (`Duplicated`, `Dual`, ...) are checked",
-                activity.name()
-            ),
-        );
-        return;
-    }
-    match activity {
-        Activity::Const => {}
+    match act.activity {
+        Activity::Const | Activity::Dual | Activity::DualOnly => {}
         Activity::ActiveOnly => error_at_act(
             cx,
             act,
             "`ActiveOnly` applies to the return value only; use `Active` for a float argument",
         ),
-        Activity::Active => {
-            if let Some(what) = not_a_scalar(&param.ty, &param.shape) {
-                let advice = match param.shape {
-                    Shape::Value => "pass it by reference and mark it `Duplicated`",
-                    _ => {
-                        "mark it `Duplicated`: its gradient is added into the shadow that follows it"
-                    }
-                };
-                cx.error_spanned_by(
-                    &param.tokens,
-                    format!(
-                        "`Active` is for float scalars passed by value (`f32`, `f64`), but \
-                         `{name}` is {what}; {advice}"
-                    ),
-                );
-            }
-        }
-        Activity::Duplicated | Activity::DuplicatedOnly => match &param.shape {
-            Shape::SharedRef(referent) | Shape::MutRef(referent) => {
-                if let Some(inner) = shared_reference_inside(referent) {
-                    cx.error_spanned_by(
-                        inner,
-                        format!(
-                            "the shadow of `{name}` would be written through this shared \
-                             reference: a reverse pass writes gradients through the shadow's \
-                             inner pointers but leaves them `&` (EnzymeAD/rust#110); pass owned \
-                             data (`&[f64]`, `&Vec<Vec<f64>>`) instead"
-                        ),
-                    );
-                }
-            }
-            Shape::Pointer => unsafe_reasons.push(format!(
-                "`{name}` is a raw pointer, so its shadow cannot be checked: every location \
-                 the primal code reads through `{name}` must also be valid for reads and writes \
-                 through its shadow, which no other pointer may alias"
-            )),
-            Shape::Value => cx.error_spanned_by(
-                &param.tokens,
-                format!(
-                    "`{}` needs a reference or raw pointer, because the gradient is written \
-                     through the shadow, but `{name}` is passed by value; pass `&{}`, or use \
-                     `Active` for a float scalar",
-                    activity.name(),
-                    shown(&param.ty)
-                ),
-            ),
-        },
-        Activity::Dual | Activity::DualOnly => {
-            if let Shape::Pointer = param.shape {
-                unsafe_reasons.push(format!(
-                    "`{name}` is a raw pointer, so its tangent cannot be checked: every location \
-                     the primal code reads or writes through `{name}` must also be valid through \
-                     its tangent, which no other pointer may alias"
-                ));
-            }
-        }
-        Activity::Dualv | Activity::DualvOnly => {
-            if slice_element(&param.shape).is_none() {
-                cx.error_spanned_by(
-                    &param.tokens,
-                    format!(
-                        "`{}` needs a slice argument (`&[f64]` or `&mut [f64]`): its one shadow \
-                         holds all the batch's tangents back to back, and only a slice's length \
-                         can be checked against that; `{name}` is `{}`",
-                        activity.name(),
-                        shown(&param.ty)
-                    ),
-                );
-            }
-        }
-    }
-    if act.unchecked {
-        unsafe_reasons.push(format!(
-            "`{name}` is marked `unsafe({})`, so its shadow is not checked: it must have exactly \
-             the structure of `{name}` (every length and enum variant the derivative walks)",
-            activity.name()
-        ));
-    }
-    if activity.is_only() {
-        unsafe_reasons.push(format!(
-            "`{name}` is `{}`: Enzyme may skip the primal's own writes to `{name}`, leaving it \
-             in any state, so `{name}` must not be used again before it is rebuilt; checks \
-             cannot prevent that, so std marks this derivative `unsafe` and so does this one",
-            activity.name()
-        ));
+        Activity::Active => check_active(cx, param),
+        Activity::Duplicated | Activity::DuplicatedOnly => check_duplicated(cx, param, act),
+        Activity::Dualv | Activity::DualvOnly => check_dualv(cx, param, act),
     }
 }
 
-fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &Act) {
+/// A reverse-mode activity in forward mode, or the other way round.
+fn check_mode(cx: &Ctxt, mode: Mode, act: &ActivityArg) -> bool {
+    let Some(activity_mode) = act.activity.mode() else {
+        return true;
+    };
+    if activity_mode == mode {
+        return true;
+    }
+    let advice = match mode {
+        Mode::Reverse => {
+            "in reverse mode use `Duplicated` for references and `Active` for float scalars"
+        }
+        Mode::Forward => "in forward mode use `Dual` (or `Dualv` for a batch in one slice)",
+    };
+    error_at_act(
+        cx,
+        act,
+        format!(
+            "`{}` is a {} activity; {advice}",
+            act.activity.name(),
+            mode_name(activity_mode)
+        ),
+    );
+    false
+}
+
+/// `unsafe(..)` around an activity that has no shadow to leave unchecked.
+fn check_unchecked(cx: &Ctxt, act: &ActivityArg) -> bool {
+    if !act.unchecked || act.activity.has_shadow() {
+        return true;
+    }
+    error_at_act(
+        cx,
+        act,
+        format!(
+            "`unsafe({})` has nothing to opt out of: only shadowed activities \
+             (`Duplicated`, `Dual`, ...) are checked",
+            act.activity.name()
+        ),
+    );
+    false
+}
+
+fn check_active(cx: &Ctxt, param: &Param) {
+    let Some(what) = not_a_scalar(&param.ty, &param.passing) else {
+        return;
+    };
+    let advice = match param.passing {
+        Passing::Value => "pass it by reference and mark it `Duplicated`",
+        _ => "mark it `Duplicated`: its gradient is added into the shadow that follows it",
+    };
+    cx.error_spanned_by(
+        &param.tokens,
+        format!(
+            "`Active` is for float scalars passed by value (`f32`, `f64`), but `{}` is {what}; \
+             {advice}",
+            param.name
+        ),
+    );
+}
+
+fn check_duplicated(cx: &Ctxt, param: &Param, act: &ActivityArg) {
+    let name = &param.name;
+    match &param.passing {
+        Passing::SharedRef(referent) | Passing::MutRef(referent) => {
+            if let Some(inner) = types::shared_reference_inside(referent) {
+                cx.error_spanned_by(
+                    inner,
+                    format!(
+                        "the shadow of `{name}` would be written through this shared \
+                         reference: a reverse pass writes gradients through the shadow's \
+                         inner pointers but leaves them `&` (EnzymeAD/rust#110); pass owned \
+                         data (`&[f64]`, `&Vec<Vec<f64>>`) instead"
+                    ),
+                );
+            }
+        }
+        Passing::Pointer => {}
+        Passing::Value => cx.error_spanned_by(
+            &param.tokens,
+            format!(
+                "`{}` needs a reference or raw pointer, because the gradient is written \
+                 through the shadow, but `{name}` is passed by value; pass `&{}`, or use \
+                 `Active` for a float scalar",
+                act.activity.name(),
+                shown(&param.ty)
+            ),
+        ),
+    }
+}
+
+fn check_dualv(cx: &Ctxt, param: &Param, act: &ActivityArg) {
+    if slice_element(&param.passing).is_some() {
+        return;
+    }
+    cx.error_spanned_by(
+        &param.tokens,
+        format!(
+            "`{}` needs a slice argument (`&[f64]` or `&mut [f64]`): its one shadow holds all \
+             the batch's tangents back to back, and only a slice's length can be checked \
+             against that; `{}` is `{}`",
+            act.activity.name(),
+            param.name,
+            shown(&param.ty)
+        ),
+    );
+}
+
+fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &ActivityArg) {
     if act.unchecked {
         error_at_act(
             cx,
@@ -243,7 +199,7 @@ fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &Act) {
         return;
     }
     if act.activity != Activity::Const
-        && let Some(what) = not_a_scalar(ty, &Shape::Value)
+        && let Some(what) = not_a_scalar(ty, &Passing::Value)
     {
         cx.error_spanned_by(
             ty,
@@ -282,7 +238,7 @@ fn check_reference_backend(cx: &Ctxt, input: &Input<'_>) {
                 act.activity.name()
             ),
         );
-    } else if act.activity.has_shadow() && matches!(input.param.shape, Shape::Pointer) {
+    } else if act.activity.has_shadow() && matches!(input.param.passing, Passing::Pointer) {
         error_at_act(
             cx,
             act,
@@ -353,31 +309,7 @@ fn count_error(cx: &Ctxt, args: &Args, function: &Function<'_>, expected: usize)
     cx.syn_error(error);
 }
 
-/// A type as the user wrote it, without the token printer's spaces
-/// (`&[f64]`, not `& [f64]`; `Vec<f64>`, not `Vec < f64 >`).
-fn shown(ty: &syn::Type) -> String {
-    let mut text = ty.to_token_stream().to_string();
-    for (spaced, tight) in [
-        (" <", "<"),
-        ("< ", "<"),
-        (" >", ">"),
-        ("& ", "&"),
-        ("* ", "*"),
-        (" ,", ","),
-        (" ;", ";"),
-        ("[ ", "["),
-        (" ]", "]"),
-        ("( ", "("),
-        (" )", ")"),
-        (" ::", "::"),
-        (":: ", "::"),
-    ] {
-        text = text.replace(spaced, tight);
-    }
-    text.replace("->", " -> ").replace("  ", " ")
-}
-
-fn error_at_act(cx: &Ctxt, act: &Act, message: impl std::fmt::Display) {
+fn error_at_act(cx: &Ctxt, act: &ActivityArg, message: impl std::fmt::Display) {
     cx.syn_error(syn::Error::new_spanned(&act.tokens, message));
 }
 
@@ -389,95 +321,19 @@ fn mode_name(mode: Mode) -> &'static str {
 }
 
 /// `Some(description)` when `ty` is visibly not a float scalar.
-fn not_a_scalar(ty: &syn::Type, shape: &Shape) -> Option<String> {
+fn not_a_scalar(ty: &syn::Type, passing: &Passing) -> Option<String> {
     let shown = shown(ty);
-    match shape {
-        Shape::SharedRef(_) | Shape::MutRef(_) => return Some(format!("a reference (`{shown}`)")),
-        Shape::Pointer => return Some(format!("a raw pointer (`{shown}`)")),
-        Shape::Value => {}
-    }
-    match ty {
-        syn::Type::Array(_) | syn::Type::Slice(_) => Some(format!("an array (`{shown}`)")),
-        syn::Type::Tuple(_) => Some(format!("a tuple (`{shown}`)")),
-        syn::Type::Path(path) => {
-            let last = path.path.segments.last()?;
-            let container = matches!(
-                last.ident.to_string().as_str(),
-                "Vec"
-                    | "VecDeque"
-                    | "Box"
-                    | "Option"
-                    | "Result"
-                    | "String"
-                    | "Rc"
-                    | "Arc"
-                    | "HashMap"
-                    | "BTreeMap"
-                    | "Self"
-            ) || !matches!(last.arguments, syn::PathArguments::None);
-            container.then(|| format!("a container (`{shown}`)"))
+    match passing {
+        Passing::SharedRef(_) | Passing::MutRef(_) => {
+            return Some(format!("a reference (`{shown}`)"));
         }
-        _ => None,
+        Passing::Pointer => return Some(format!("a raw pointer (`{shown}`)")),
+        Passing::Value => {}
     }
-}
-
-/// The first shared reference inside `ty` (outside `PhantomData`).
-fn shared_reference_inside(ty: &syn::Type) -> Option<TokenStream> {
-    match ty {
-        syn::Type::Reference(reference) if reference.mutability.is_none() => {
-            Some(reference.to_token_stream())
-        }
-        syn::Type::Reference(reference) => shared_reference_inside(&reference.elem),
-        syn::Type::Slice(slice) => shared_reference_inside(&slice.elem),
-        syn::Type::Array(array) => shared_reference_inside(&array.elem),
-        syn::Type::Paren(paren) => shared_reference_inside(&paren.elem),
-        syn::Type::Group(group) => shared_reference_inside(&group.elem),
-        syn::Type::Tuple(tuple) => tuple.elems.iter().find_map(shared_reference_inside),
-        syn::Type::Path(path) => {
-            if path.path.segments.last()?.ident == "PhantomData" {
-                return None;
-            }
-            path.path
-                .segments
-                .iter()
-                .find_map(|segment| match &segment.arguments {
-                    syn::PathArguments::AngleBracketed(arguments) => {
-                        arguments.args.iter().find_map(|argument| match argument {
-                            syn::GenericArgument::Type(ty) => shared_reference_inside(ty),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                })
-        }
-        _ => None,
-    }
-}
-
-/// `E` for a `&[E]` or `&mut [E]` parameter.
-pub fn slice_element(shape: &Shape) -> Option<&syn::Type> {
-    match shape {
-        Shape::SharedRef(syn::Type::Slice(slice)) | Shape::MutRef(syn::Type::Slice(slice)) => {
-            Some(&slice.elem)
-        }
-        _ => None,
-    }
-}
-
-/// The type the shadow check compares: the referent for references, the type
-/// itself for values.
-pub fn checked_type(param: &Param) -> TokenStream {
-    match &param.shape {
-        Shape::SharedRef(referent) | Shape::MutRef(referent) => referent.to_token_stream(),
-        Shape::Value | Shape::Pointer => param.ty.to_token_stream(),
-    }
-}
-
-/// An expression borrowing `value` (a parameter or shadow of `param`'s shape)
-/// as `&T`, `T` being [`checked_type`].
-pub fn borrow(param: &Param, value: &TokenStream) -> TokenStream {
-    match &param.shape {
-        Shape::SharedRef(_) | Shape::MutRef(_) => quote!(&*#value),
-        Shape::Value | Shape::Pointer => quote!(&#value),
+    match types::written(ty) {
+        Written::Array => Some(format!("an array (`{shown}`)")),
+        Written::Tuple => Some(format!("a tuple (`{shown}`)")),
+        Written::Container => Some(format!("a container (`{shown}`)")),
+        Written::Primitive(_) | Written::Other => None,
     }
 }

@@ -21,10 +21,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::args::{Activity, Mode};
-use super::expand::{DerivParam, call_primal, shadow_names};
-use super::function::Shape;
-use super::valid::{Input, Plan};
+use super::Body;
+use crate::autodiff::args::{Activity, Mode};
+use crate::autodiff::function::Passing;
+use crate::autodiff::plan::{Input, Plan};
+use crate::types;
 
 /// The receiver's stand-in in a hidden primal that takes it boxed.
 const BOXED_SELF: &str = "__autodiff_safe_self";
@@ -33,17 +34,13 @@ const BOXED_SELF: &str = "__autodiff_safe_self";
 fn is_boxed(plan: &Plan<'_>, input: &Input<'_>) -> bool {
     plan.mode() == Mode::Forward
         && matches!(input.act.activity, Activity::Dual | Activity::DualOnly)
-        && matches!(input.param.shape, Shape::Value)
-        && !is_float_scalar(&input.param.ty)
+        && matches!(input.param.passing, Passing::Value)
+        && !types::is_float(&input.param.ty)
 }
 
-fn is_float_scalar(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(path) if path.qself.is_none() && (path.path.is_ident("f32") || path.path.is_ident("f64")))
-}
-
-pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream) {
-    let item = plan.function.item;
-    let generics = &item.sig.generics;
+pub fn body(plan: &Plan<'_>) -> Body {
+    let params = plan.derivative_params();
+    let generics = &plan.function.sig.generics;
     let where_clause = &generics.where_clause;
     let name = &plan.args.name;
     let std_macro = format_ident!("{}", plan.mode().std_macro());
@@ -61,16 +58,13 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
         .inputs
         .iter()
         .filter(|input| is_boxed(plan, input))
-        .flat_map(|input| {
-            std::iter::once(input.param.name.clone()).chain(shadow_names(plan, input))
-        })
+        .flat_map(|input| std::iter::once(input.param.name.clone()).chain(plan.shadow_names(input)))
         .collect();
     let mut primal_params = primal_params(plan);
     let forwarded = forwarded(plan);
     let has_receiver = plan.function.has_receiver;
-    let output = &item.sig.output;
-    let call = call_primal(plan, &forwarded);
-    let turbofish = plan.function.turbofish();
+    let output = &plan.function.sig.output;
+    let call = plan.call_primal(&forwarded);
     let mut arguments: Vec<TokenStream> = params
         .iter()
         .map(|param| {
@@ -108,11 +102,7 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
             #call
         }
     };
-    let raw_call = if plan.function.has_receiver {
-        quote!(Self::#raw #turbofish (#(#arguments),*))
-    } else {
-        quote!(#raw #turbofish (#(#arguments),*))
-    };
+    let raw_call = plan.function.call(&raw, &arguments);
     let raw_call = if plan.raw_is_unsafe() || has_receiver {
         quote! {
             // SAFETY: every checkable shadow was checked above, which is the
@@ -125,19 +115,21 @@ pub fn body(plan: &Plan<'_>, params: &[DerivParam]) -> (TokenStream, TokenStream
         raw_call
     };
     if plan.function.has_receiver {
-        let sibling = quote! {
-            #[doc(hidden)]
-            #primal_item
-        };
-        (raw_call, sibling)
+        Body {
+            expr: raw_call,
+            siblings: quote! {
+                #[doc(hidden)]
+                #primal_item
+            },
+        }
     } else {
-        (
-            quote! {{
+        Body {
+            expr: quote! {{
                 #primal_item
                 #raw_call
             }},
-            TokenStream::new(),
-        )
+            siblings: TokenStream::new(),
+        }
     }
 }
 
@@ -161,7 +153,7 @@ fn insert_token(
     let after_receiver = 1 + plan
         .inputs
         .first()
-        .map_or(0, |input| shadow_names(plan, input).len());
+        .map_or(0, |input| plan.shadow_names(input).len());
     arguments.insert(
         after_receiver,
         quote!(::autodiff_safe::__private::unchecked()),

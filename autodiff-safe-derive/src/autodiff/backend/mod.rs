@@ -1,0 +1,29 @@
+//! The two backends behind one interface: given a plan, the expression that
+//! computes the derivative's result (its shadows already checked) and any
+//! items that must stand next to the derivative.
+
+mod enzyme;
+mod reference;
+
+use proc_macro2::TokenStream;
+
+use super::plan::{Backend, Plan};
+
+/// What a backend contributes to the generated code.
+pub struct Body {
+    /// Evaluates to the derivative's return value.
+    pub expr: TokenStream,
+    /// Items next to `d_f` (the Enzyme backend's hidden primal of a method).
+    pub siblings: TokenStream,
+}
+
+/// The body of `plan`'s derivative on the plan's backend.
+pub fn body(plan: &Plan<'_>) -> Body {
+    match plan.backend {
+        Backend::Reference => Body {
+            expr: reference::body(plan),
+            siblings: TokenStream::new(),
+        },
+        Backend::Enzyme => enzyme::body(plan),
+    }
+}
