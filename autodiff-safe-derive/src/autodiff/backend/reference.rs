@@ -115,6 +115,25 @@ fn offsets(start: TokenStream, pieces: &[Pieces]) -> (Vec<TokenStream>, TokenStr
     (starts, offset)
 }
 
+/// `store` (`accumulate` or `overwrite`) lane `i` of `source`, within
+/// `range`, into the input's shadow `i`.
+fn into_shadows(
+    plan: &Plan<'_>,
+    input: &Input<'_>,
+    store: &str,
+    source: &syn::Ident,
+    range: &TokenStream,
+) -> TokenStream {
+    let ad = ad();
+    let checked = checked_type(input.param);
+    let store = syn::Ident::new(store, proc_macro2::Span::call_site());
+    let mut out = TokenStream::new();
+    for (lane, shadow) in plan.shadow_names(input).iter().enumerate() {
+        out.extend(quote!(#ad::#store::<#checked>(&mut *#shadow, &#source[#lane][#range]);));
+    }
+    out
+}
+
 mod forward;
 mod reverse;
 

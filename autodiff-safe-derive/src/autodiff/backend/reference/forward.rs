@@ -3,7 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{Pieces, ad, calls, const_pieces, copy_argument, forward_result, local, offsets, var};
+use super::{
+    Pieces, ad, calls, const_pieces, copy_argument, forward_result, into_shadows, local, offsets,
+    var,
+};
 use crate::autodiff::args::Activity;
 use crate::autodiff::function::Passing;
 use crate::autodiff::plan::{Input, Plan, borrow, checked_type};
@@ -168,7 +171,6 @@ fn distribute(
     let ad = ad();
     let checked = checked_type(input.param);
     let range = quote!(#start..#start + #count);
-    let shadows = plan.shadow_names(input);
     let Locals {
         lanes,
         lane,
@@ -176,7 +178,7 @@ fn distribute(
         ..
     } = l;
     if input.act.activity.is_vector() {
-        let shadow = &shadows[0];
+        let shadow = &plan.shadow_names(input)[0];
         return quote! {
             // Trait methods by path: the user's module may have no prelude.
             let #lanes: ::std::vec::Vec<::core::primitive::f64> =
@@ -187,9 +189,5 @@ fn distribute(
             #ad::overwrite::<#checked>(&mut *#shadow, &#lanes);
         };
     }
-    let mut out = TokenStream::new();
-    for (index, shadow) in shadows.iter().enumerate() {
-        out.extend(quote!(#ad::overwrite::<#checked>(&mut *#shadow, &#tangents[#index][#range]);));
-    }
-    out
+    into_shadows(plan, input, "overwrite", tangents, &range)
 }

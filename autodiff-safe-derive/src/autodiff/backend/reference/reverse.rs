@@ -4,7 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{Pieces, ad, calls, const_pieces, copy_argument, local, offsets, reverse_result, var};
+use super::{
+    Pieces, ad, calls, const_pieces, copy_argument, into_shadows, local, offsets, reverse_result,
+    var,
+};
 use crate::autodiff::args::Activity;
 use crate::autodiff::function::Passing;
 use crate::autodiff::plan::{Input, Plan, borrow, checked_type};
@@ -122,23 +125,18 @@ fn distribute(
     let Some(count) = &piece.count else {
         return TokenStream::new();
     };
-    let ad = ad();
-    let checked = checked_type(input.param);
     let gradient = &l.gradient;
     let range = quote!(#start..#start + #count);
-    let mut out = TokenStream::new();
     let store = match input.param.passing {
         Passing::Value => {
+            let ad = ad();
             let ty = &input.param.ty;
             let result = var("g", input);
             return quote!(let #result = #ad::to_float::<#ty>(#gradient[0][#start]););
         }
-        Passing::SharedRef(_) => quote!(accumulate),
-        Passing::MutRef(_) => quote!(overwrite),
-        Passing::Pointer => return out,
+        Passing::SharedRef(_) => "accumulate",
+        Passing::MutRef(_) => "overwrite",
+        Passing::Pointer => return TokenStream::new(),
     };
-    for (lane, shadow) in plan.shadow_names(input).iter().enumerate() {
-        out.extend(quote!(#ad::#store::<#checked>(&mut *#shadow, &#gradient[#lane][#range]);));
-    }
-    out
+    into_shadows(plan, input, store, gradient, &range)
 }
