@@ -50,7 +50,7 @@ use crate::{FloatMut, ShadowCheck};
 ///
 /// assert_eq!(<f32 as Float>::from_f64(0.5).to_f64(), 0.5);
 /// ```
-pub trait Float: Copy + sealed::Sealed {
+pub trait Float: Copy + ShadowCheck + sealed::Sealed {
     /// Machine epsilon, as `f64`.
     const EPSILON: f64;
     /// Widens to `f64`.

@@ -174,3 +174,66 @@ pub fn autodiff_forward(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn autodiff(args: TokenStream, item: TokenStream) -> TokenStream {
     autodiff::expand(autodiff::Entry::ModeArgument, args.into(), &item.into()).into()
 }
+
+/// Lets every `#[autodiff_reverse]`, `#[autodiff_forward]` and `#[autodiff]`
+/// inside an `impl` block know that it is in one, and which: needed for
+/// associated functions without a receiver and for trait impls.
+///
+/// ```
+/// use autodiff_safe::{autodiff_impl, autodiff_reverse};
+///
+/// struct Model;
+///
+/// #[autodiff_impl]
+/// impl Model {
+///     #[autodiff_reverse(d_loss, Duplicated, Active)]
+///     fn loss(w: &[f64]) -> f64 {
+///         w.iter().map(|v| v * v).sum()
+///     }
+/// }
+///
+/// let mut dw = [0.0; 2];
+/// assert_eq!(Model::d_loss(&[1.0, 2.0], &mut dw, 1.0), 5.0);
+/// assert!((dw[1] - 4.0).abs() < 1e-6);
+/// ```
+#[proc_macro_attribute]
+pub fn autodiff_impl(args: TokenStream, item: TokenStream) -> TokenStream {
+    autodiff::expand_block(autodiff::BlockEntry::Impl, &args.into(), &item.into()).into()
+}
+
+/// Lets every `#[autodiff_*]` inside a trait declaration know that it is
+/// in one: needed for methods without a body, whose derivative becomes a
+/// provided method that differentiates each implementor's body.
+///
+/// ```
+/// use autodiff_safe::{autodiff_reverse, autodiff_trait};
+///
+/// #[autodiff_trait]
+/// trait Energy {
+///     #[autodiff_reverse(d_energy, Const, Active, Active)]
+///     fn energy(&self, x: f64) -> f64;
+/// }
+///
+/// struct Spring(f64);
+/// impl Energy for Spring {
+///     fn energy(&self, x: f64) -> f64 {
+///         0.5 * self.0 * x * x
+///     }
+/// }
+///
+/// let (e, de) = Spring(2.0).d_energy(3.0, 1.0);
+/// assert_eq!(e, 9.0);
+/// assert!((de - 6.0).abs() < 1e-6);
+/// ```
+#[proc_macro_attribute]
+pub fn autodiff_trait(args: TokenStream, item: TokenStream) -> TokenStream {
+    autodiff::expand_block(autodiff::BlockEntry::Trait, &args.into(), &item.into()).into()
+}
+
+/// The context marker that `#[autodiff_impl]` and `#[autodiff_trait]` put
+/// on the functions of their block; not for direct use.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn __autodiff_context(_args: TokenStream, item: TokenStream) -> TokenStream {
+    autodiff::context_marker(item.into()).into()
+}

@@ -101,11 +101,27 @@ compile_error!(
 
 #[doc(hidden)]
 pub use autodiff_core::__private;
+/// The float scalars, `f32` and `f64`: the bound the derivatives of generic
+/// functions put on their `Active` and dual float types.
+///
+/// ```
+/// use autodiff_safe::Float;
+///
+/// fn widen<F: Float>(x: F) -> f64 {
+///     x.to_f64()
+/// }
+/// assert_eq!(widen(0.5_f32), 0.5);
+/// ```
+pub use autodiff_core::reference::Float;
 pub use autodiff_core::{
     FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, reference,
     set_zero,
 };
-pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
+#[doc(hidden)]
+pub use autodiff_safe_derive::__autodiff_context;
+pub use autodiff_safe_derive::{
+    autodiff, autodiff_forward, autodiff_impl, autodiff_reverse, autodiff_trait,
+};
 
 /// Derives [`ShadowCheck`](trait@ShadowCheck) for a struct or enum.
 ///

@@ -7,11 +7,24 @@ use syn::spanned::Spanned;
 
 use super::args::Mode;
 use super::backend;
+use super::context::Context;
 use super::plan::{Plan, borrow, checked_type, is_checked, slice_element};
 
-/// `check_argument(..)` for every shadow, in signature order, returning the
-/// first error (bound to `error`).
-fn checks(plan: &Plan<'_>, error: &syn::Ident) -> TokenStream {
+/// What a failed check does.
+enum OnError {
+    /// `return Err(error)`, in `try_d_f`.
+    Return,
+    /// Panics with it, in a trait impl's `d_f`, which has no `try_` twin.
+    Panic,
+}
+
+/// `check_argument(..)` for every shadow, in signature order, ending the
+/// function at the first error (bound to `error`).
+fn checks(plan: &Plan<'_>, error: &syn::Ident, on_error: &OnError) -> TokenStream {
+    let on_error = match on_error {
+        OnError::Return => quote!(return ::core::result::Result::Err(#error);),
+        OnError::Panic => quote!(::autodiff_safe::__private::refuse(&#error)),
+    };
     let function = plan.args.name.to_string();
     let mut checks = TokenStream::new();
     for input in &plan.inputs {
@@ -48,7 +61,7 @@ fn checks(plan: &Plan<'_>, error: &syn::Ident) -> TokenStream {
             };
             checks.extend(quote! {
                 if let ::core::result::Result::Err(#error) = #call {
-                    return ::core::result::Result::Err(#error);
+                    #on_error
                 }
             });
         }
@@ -106,10 +119,17 @@ fn docs(plan: &Plan<'_>, try_name: &syn::Ident) -> Docs {
              anything runs; a mismatch writes nothing.",
             plan.function.ident()
         ),
-        panics: format!(
+        panics: if let Context::TraitImpl(_) = plan.function.context {
             "\n# Panics\n\nIf a shadow does not match its primal, naming the argument, the path \
-             and both lengths or variants. `{try_name}` returns that error instead."
-        ),
+             and both lengths or variants. A trait impl cannot add a `try_` twin: check shadows \
+             first with `autodiff_safe::check` where a mismatch must not panic."
+                .to_owned()
+        } else {
+            format!(
+                "\n# Panics\n\nIf a shadow does not match its primal, naming the argument, the \
+                 path and both lengths or variants. `{try_name}` returns that error instead."
+            )
+        },
         errors: format!(
             "\n# Errors\n\nReturns the first shadow that does not match its primal, in argument \
              order, before anything is read or written; `{name}` panics with it instead."
@@ -123,6 +143,9 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
     let try_name = format_ident!("try_{}", plan.args.name);
     let docs = docs(plan, &try_name);
     let body = backend::body(plan);
+    if let Context::TraitImpl(_) = plan.function.context {
+        return trait_impl_member(plan, &docs, &body.expr);
+    }
     let panicking = panicking(plan, &try_name, &docs);
     let fallible = fallible(plan, &try_name, &docs, &body.expr);
     let siblings = body.siblings;
@@ -171,7 +194,12 @@ fn panicking(plan: &Plan<'_>, try_name: &syn::Ident, docs: &Docs) -> TokenStream
         #safety
         #[track_caller]
         #[inline]
-        #[allow(clippy::too_many_arguments, clippy::type_complexity, clippy::must_use_candidate)]
+        #[allow(
+            clippy::too_many_arguments,
+            clippy::type_complexity,
+            clippy::must_use_candidate,
+            clippy::multiple_bound_locations,
+        )]
         #vis #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
             match #try_call {
                 ::core::result::Result::Ok(#value) => #value,
@@ -195,7 +223,7 @@ fn fallible(
     let ret = plan.return_type();
     let unsafety = (!plan.unsafe_reasons().is_empty()).then(|| quote!(unsafe));
     let error = syn::Ident::new("__error", Span::mixed_site());
-    let checks = checks(plan, &error);
+    let checks = checks(plan, &error, &OnError::Return);
     let Docs {
         summary,
         errors,
@@ -212,6 +240,7 @@ fn fallible(
             clippy::must_use_candidate,
             clippy::missing_errors_doc,
             clippy::missing_safety_doc,
+            clippy::multiple_bound_locations,
             unused_variables,
             unused_mut,
         )]
@@ -220,6 +249,43 @@ fn fallible(
         {
             #checks
             ::core::result::Result::Ok(#body)
+        }
+    }
+}
+
+/// `d_f` in a trait impl, where it implements the trait's declared `d_f` and
+/// no `try_` twin can join it: the checks panic in place.
+fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenStream {
+    let generics = &plan.function.sig.generics;
+    let where_clause = plan.where_clause();
+    let name = &plan.args.name;
+    let params = plan.param_decls();
+    let ret = plan.return_type();
+    let unsafety = (!plan.unsafe_reasons().is_empty()).then(|| quote!(unsafe));
+    let error = syn::Ident::new("__error", Span::mixed_site());
+    let checks = checks(plan, &error, &OnError::Panic);
+    let Docs {
+        summary,
+        panics,
+        safety,
+        ..
+    } = docs;
+    quote! {
+        #[doc = #summary]
+        #[doc = #panics]
+        #safety
+        #[track_caller]
+        #[inline]
+        #[allow(
+            clippy::too_many_arguments,
+            clippy::type_complexity,
+            clippy::multiple_bound_locations,
+            unused_variables,
+            unused_mut,
+        )]
+        #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
+            #checks
+            #body
         }
     }
 }

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
+use super::context::Context;
 use crate::ctxt::Ctxt;
 use crate::types;
 
@@ -37,12 +38,18 @@ pub struct Function<'a> {
     /// `None` for `()` (written or implied).
     pub output: Option<syn::Type>,
     pub has_receiver: bool,
+    pub context: Context,
 }
 
 impl<'a> Function<'a> {
     /// `None` when a parameter was refused: the activity count would be
     /// off, and one error is enough.
-    pub fn new(cx: &Ctxt, vis: &'a syn::Visibility, sig: &'a syn::Signature) -> Option<Self> {
+    pub fn new(
+        cx: &Ctxt,
+        vis: &'a syn::Visibility,
+        sig: &'a syn::Signature,
+        context: Context,
+    ) -> Option<Self> {
         refuse_qualifiers(cx, sig);
         let mut params = Vec::new();
         let mut refused = false;
@@ -73,6 +80,7 @@ impl<'a> Function<'a> {
             params,
             output,
             has_receiver,
+            context,
         })
     }
 
@@ -92,12 +100,17 @@ impl<'a> Function<'a> {
             .unwrap_or_default()
     }
 
+    /// Whether the function is an associated item, called through `Self::`.
+    pub fn is_associated(&self) -> bool {
+        self.has_receiver || self.context.is_associated()
+    }
+
     /// A call of `callee`, a function generated next to this one with the
     /// same generic parameters: `callee::<T>(args)`, or `Self::callee::<T>(args)`
-    /// for a method.
+    /// for an associated function.
     pub fn call(&self, callee: &syn::Ident, arguments: &[TokenStream]) -> TokenStream {
         let turbofish = self.turbofish();
-        if self.has_receiver {
+        if self.is_associated() {
             quote!(Self::#callee #turbofish (#(#arguments),*))
         } else {
             quote!(#callee #turbofish (#(#arguments),*))

@@ -10,6 +10,8 @@
 
 mod args;
 mod backend;
+mod block;
+mod context;
 mod expand;
 mod function;
 mod plan;
@@ -17,6 +19,8 @@ mod valid;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+
+pub use block::{BlockEntry, context_marker, expand as expand_block};
 
 use crate::ctxt::Ctxt;
 
@@ -27,14 +31,49 @@ pub enum Entry {
     ModeArgument,
 }
 
+/// The annotated function as written: a free function, a method, or a
+/// trait method with or without a default body.
+struct Annotated {
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    sig: syn::Signature,
+    has_body: bool,
+}
+
+fn annotated(item: &TokenStream) -> Option<Annotated> {
+    if let Ok(function) = syn::parse2::<syn::ItemFn>(item.clone()) {
+        return Some(Annotated {
+            attrs: function.attrs,
+            vis: function.vis,
+            sig: function.sig,
+            has_body: true,
+        });
+    }
+    let function = syn::parse2::<syn::TraitItemFn>(item.clone()).ok()?;
+    Some(Annotated {
+        attrs: function.attrs,
+        vis: syn::Visibility::Inherited,
+        sig: function.sig,
+        has_body: function.default.is_some(),
+    })
+}
+
 pub fn expand(entry: Entry, args: TokenStream, item: &TokenStream) -> TokenStream {
-    let Ok(function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+    let Some(function) = annotated(item) else {
         let error = not_a_function(entry, item).into_compile_error();
         return quote!(#error #item);
     };
     let cx = Ctxt::default();
     let generated = args::parse(&cx, entry, args).and_then(|args| {
-        let function = function::Function::new(&cx, &function.vis, &function.sig)?;
+        let context = match context::Context::from_attrs(&function.attrs) {
+            Ok(context) => context,
+            Err(error) => {
+                cx.syn_error(error);
+                return None;
+            }
+        };
+        valid::placement(&cx, entry, &function.sig, function.has_body, &context);
+        let function = function::Function::new(&cx, &function.vis, &function.sig, context)?;
         if !valid::activity_count(&cx, &args, &function) {
             return None;
         }
@@ -44,7 +83,7 @@ pub fn expand(entry: Entry, args: TokenStream, item: &TokenStream) -> TokenStrea
         (cx.error_count() == 0).then(|| expand::expand(&plan))
     });
     match cx.check() {
-        Ok(()) => quote!(#function #generated),
+        Ok(()) => quote!(#item #generated),
         Err(errors) => {
             let errors = errors.into_compile_error();
             quote!(#errors #item)

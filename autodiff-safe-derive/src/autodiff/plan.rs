@@ -274,20 +274,49 @@ impl<'f> Plan<'f> {
     /// parameter it comes from.
     fn bounds(&self) -> Vec<(syn::Type, TokenStream, Span)> {
         let mut bounds = Vec::new();
-        for input in self.inputs.iter().filter(|input| is_checked(input)) {
-            let checked = if input.act.activity.is_vector() {
-                slice_element(&input.param.passing).cloned()
-            } else {
-                Some(checked_type(input.param))
-            };
-            if let Some(checked) = checked {
-                let span = input.param.ty.span();
+        for input in &self.inputs {
+            let span = input.param.ty.span();
+            if is_checked(input) {
+                let checked = if input.act.activity.is_vector() {
+                    slice_element(&input.param.passing).cloned()
+                } else {
+                    Some(checked_type(input.param))
+                };
+                if let Some(checked) = checked {
+                    bounds.push((
+                        checked,
+                        quote_spanned!(span=> ::autodiff_safe::ShadowCheck),
+                        span,
+                    ));
+                }
+            }
+            // The reference backend copies the `Const` state it may write.
+            if self.backend == Backend::Reference
+                && input.act.activity == Activity::Const
+                && matches!(input.param.passing, Passing::MutRef(_))
+            {
                 bounds.push((
-                    checked,
-                    quote_spanned!(span=> ::autodiff_safe::ShadowCheck),
+                    checked_type(input.param),
+                    quote_spanned!(span=> ::autodiff_safe::reference::Snapshot),
                     span,
                 ));
             }
+            if input.act.activity == Activity::Active {
+                bounds.push((
+                    input.param.ty.clone(),
+                    quote_spanned!(span=> ::autodiff_safe::Float),
+                    span,
+                ));
+            }
+        }
+        // Active and dual returns are float scalars, generic or not.
+        if let Some((ty, _)) = self.differentiated_return() {
+            let span = ty.span();
+            bounds.push((
+                ty.clone(),
+                quote_spanned!(span=> ::autodiff_safe::Float),
+                span,
+            ));
         }
         bounds
     }

@@ -4,7 +4,11 @@
 
 use proc_macro2::TokenStream;
 
+use quote::quote;
+
+use super::Entry;
 use super::args::{Activity, ActivityArg, Args, Mode};
+use super::context::Context;
 use super::function::{Function, Param, Passing};
 use super::plan::{Backend, Input, Plan, expected_activities, slice_element};
 use crate::ctxt::Ctxt;
@@ -19,6 +23,24 @@ pub fn activity_count(cx: &Ctxt, args: &Args, function: &Function<'_>) -> bool {
     }
     count_error(cx, args, function, expected);
     false
+}
+
+/// A function without a body outside a trait with `#[autodiff_trait]`:
+/// only there can std differentiate each implementor's body.
+pub fn placement(cx: &Ctxt, entry: Entry, sig: &syn::Signature, has_body: bool, context: &Context) {
+    if has_body || matches!(context, Context::Trait) {
+        return;
+    }
+    let ident = &sig.ident;
+    cx.error_spanned_by(
+        quote!(#ident),
+        format!(
+            "`#[{}]` on a function without a body differentiates each implementor's `{ident}`, \
+             which needs the trait's context: add `#[autodiff_safe::autodiff_trait]` to the \
+             trait",
+            entry.attribute()
+        ),
+    );
 }
 
 /// Reports every activity that does not fit its parameter or return value.

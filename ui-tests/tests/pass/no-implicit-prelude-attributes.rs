@@ -28,6 +28,32 @@ mod math {
         x * x
     }
 
+    pub struct Spring;
+
+    #[::autodiff_safe::autodiff_impl]
+    impl Spring {
+        #[autodiff_reverse(d_stretch, Active, Active)]
+        pub fn stretch(x: f64) -> f64 {
+            Self::stiffness() * x * x
+        }
+
+        fn stiffness() -> f64 {
+            0.5
+        }
+    }
+
+    #[::autodiff_safe::autodiff_trait]
+    pub trait Energy {
+        #[autodiff_reverse(d_energy, Const, Active, Active)]
+        fn energy(&self, x: f64) -> f64;
+    }
+
+    impl Energy for Spring {
+        fn energy(&self, x: f64) -> f64 {
+            x * x * x
+        }
+    }
+
     #[autodiff_reverse(d_dot, Duplicated, Const, Active)]
     pub fn dot(w: &[f64], x: &[f64]) -> f64 {
         let mut total = 0.0;
@@ -97,6 +123,11 @@ fn main() {
 
     let (value, gradient) = math::d_square(3.0, 1.0);
     ::std::assert!(close(value, 9.0) && close(gradient, 6.0));
+
+    let (value, gradient) = math::Spring::d_stretch(2.0, 1.0);
+    ::std::assert!(close(value, 2.0) && close(gradient, 2.0));
+    let (value, gradient) = math::Energy::d_energy(&math::Spring, 2.0, 1.0);
+    ::std::assert!(close(value, 8.0) && close(gradient, 12.0));
 
     let w = [1.0, 2.0];
     let mut dw = [0.0; 2];

@@ -1,15 +1,22 @@
 //! The Enzyme backend's body: std's own `#[autodiff_*]` on a primal that
-//! forwards to the user's function, under a name no user code can reach.
+//! forwards to the user's function, under a name no user code can reach
+//! without `unsafe`.
 //!
-//! For a free function the primal and std's raw derivative are items nested
-//! in `try_d_f`'s body, so they cannot be named from anywhere else. A method
-//! cannot be nested (a nested `fn` cannot name `Self`), so its primal is a
-//! `#[doc(hidden)]` sibling in the same impl or trait, where code in the same
-//! module (for an inherent impl) or every user of the trait (for a provided
-//! trait method) could name std's raw derivative. So a method's hidden primal
-//! takes one more `Const` argument first, a `&__private::Unchecked` that only
-//! the `unsafe fn __private::unchecked()` hands out: calling the raw
-//! derivative without the checks needs `unsafe`, and states its contract.
+//! Where the primal and std's raw derivative go depends on what they must
+//! name ([`Placement`]):
+//!
+//! - **Nested** in the derivative's body, so that nothing else can name
+//!   them: free and nested functions, and methods of a trait `impl` with
+//!   `#[autodiff_impl]`, whose self type the block attribute names (a nested
+//!   `fn` cannot name `Self`, so there it names the type).
+//! - **Sibling**: everywhere `Self` is only known as `Self` (methods of a
+//!   plain or `#[autodiff_impl]` inherent `impl`, and trait declarations), the
+//!   primal is a `#[doc(hidden)]` sibling in the same block. Code in the same
+//!   module (an inherent impl) or every user of the trait (a provided method)
+//!   could name std's raw derivative there, so its primal takes one more
+//!   `Const` argument, a `&__private::Unchecked` that only the
+//!   `unsafe fn __private::unchecked()` hands out: calling the raw
+//!   derivative without the checks needs `unsafe`, and states its contract.
 //!
 //! Forward-mode `Dual` arguments passed by value (other than float scalars)
 //! reach the hidden primal boxed. This Enzyme pairs primals and tangents
@@ -18,17 +25,38 @@
 //! them. Behind a `Box` the argument is a pointer and its derivative is
 //! right; the primal is called with the value moved out of the box.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
 
 use super::Body;
 use crate::autodiff::args::{Activity, Mode};
-use crate::autodiff::function::Passing;
+use crate::autodiff::context::Context;
+use crate::autodiff::function::{Param, Passing};
 use crate::autodiff::plan::{Input, Plan};
 use crate::types;
 
-/// The receiver's stand-in in a hidden primal that takes it boxed.
-const BOXED_SELF: &str = "__autodiff_safe_self";
+/// Where the hidden primal and the raw derivative are items.
+enum Placement<'p> {
+    /// In the derivative's body; `self_ty` stands for `Self` in a trait impl.
+    Nested { self_ty: Option<&'p syn::ItemImpl> },
+    /// Next to the derivative, behind the `Unchecked` argument.
+    Sibling,
+}
+
+fn placement<'p>(plan: &'p Plan<'_>) -> Placement<'p> {
+    match &plan.function.context {
+        Context::TraitImpl(item) => Placement::Nested {
+            self_ty: Some(item),
+        },
+        Context::Free if !plan.function.has_receiver => Placement::Nested { self_ty: None },
+        _ => Placement::Sibling,
+    }
+}
+
+/// A hygienic name for a hidden primal's own parameter.
+fn hidden(name: &str) -> syn::Ident {
+    syn::Ident::new(name, Span::mixed_site())
+}
 
 /// Whether `input` reaches the hidden primal boxed (see the module docs).
 fn is_boxed(plan: &Plan<'_>, input: &Input<'_>) -> bool {
@@ -39,33 +67,156 @@ fn is_boxed(plan: &Plan<'_>, input: &Input<'_>) -> bool {
 }
 
 pub fn body(plan: &Plan<'_>) -> Body {
-    let params = plan.derivative_params();
-    let generics = &plan.function.sig.generics;
-    let where_clause = &generics.where_clause;
-    let name = &plan.args.name;
-    let std_macro = format_ident!("{}", plan.mode().std_macro());
-    let width = plan.args.width_tokens.as_ref().map(|width| quote!(#width,));
-    let mut activities: Vec<TokenStream> = plan
-        .args
-        .activities
-        .iter()
-        .map(|act| {
-            let activity = format_ident!("{}", act.activity.name(), span = act.span);
-            quote!(#activity)
-        })
-        .collect();
+    let placement = placement(plan);
+    let hidden_primal = HiddenPrimal::new(plan, &placement);
+    let primal_item = hidden_primal.item(plan);
+    let raw_call = raw_call(plan, &placement, &hidden_primal);
+    match placement {
+        Placement::Sibling => Body {
+            expr: raw_call,
+            siblings: quote! {
+                #[doc(hidden)]
+                #primal_item
+            },
+        },
+        Placement::Nested { .. } => Body {
+            expr: quote! {{
+                #primal_item
+                #raw_call
+            }},
+            siblings: TokenStream::new(),
+        },
+    }
+}
+
+/// The primal std differentiates: the user's function behind a forwarding
+/// call, with the token and the boxes.
+struct HiddenPrimal {
+    name: syn::Ident,
+    raw: syn::Ident,
+    generics: syn::Generics,
+    params: Vec<TokenStream>,
+    activities: Vec<TokenStream>,
+    output: TokenStream,
+    call: TokenStream,
+    /// Where the token goes among the raw derivative's arguments.
+    token_at: Option<usize>,
+    /// Replaces `Self` in a nested primal's signature.
+    self_ty: Option<TokenStream>,
+}
+
+impl HiddenPrimal {
+    fn new(plan: &Plan<'_>, placement: &Placement<'_>) -> Self {
+        let name = &plan.args.name;
+        let (primal, raw) = match placement {
+            Placement::Sibling => (
+                format_ident!("__autodiff_safe_primal_{}", name),
+                format_ident!("__autodiff_safe_raw_{}", name),
+            ),
+            Placement::Nested { .. } => (
+                format_ident!("__autodiff_safe_primal"),
+                format_ident!("__autodiff_safe_raw"),
+            ),
+        };
+        let mut activities: Vec<TokenStream> = plan
+            .args
+            .activities
+            .iter()
+            .map(|act| format_ident!("{}", act.activity.name(), span = act.span).to_token_stream())
+            .collect();
+        let (mut params, self_ty, generics, call) = match placement {
+            Placement::Nested {
+                self_ty: Some(item),
+            } => nested_in_trait_impl(plan, item),
+            Placement::Nested { self_ty: None } | Placement::Sibling => (
+                primal_params(plan),
+                None,
+                plan.function.sig.generics.clone(),
+                plan.call_primal(&forwarded(plan)),
+            ),
+        };
+        let mut token_at = None;
+        if let Placement::Sibling = placement {
+            // After the receiver, which std requires first.
+            let at = usize::from(plan.function.has_receiver);
+            let token = hidden("__autodiff_safe_unchecked");
+            activities.insert(at, quote!(Const));
+            params.insert(
+                at,
+                quote!(#token: &'static ::autodiff_safe::__private::Unchecked),
+            );
+            // After the receiver's shadows, where std puts the token's
+            // (absent) shadow.
+            let receiver_shadows = plan
+                .inputs
+                .first()
+                .filter(|input| input.param.is_receiver)
+                .map_or(0, |input| plan.shadow_names(input).len());
+            token_at = Some(at + receiver_shadows);
+        }
+        let output = match &plan.function.sig.output {
+            syn::ReturnType::Default => TokenStream::new(),
+            syn::ReturnType::Type(arrow, ty) => {
+                let ty = replace_self(&ty.to_token_stream(), self_ty.as_ref());
+                quote!(#arrow #ty)
+            }
+        };
+        Self {
+            name: primal,
+            raw,
+            generics,
+            params,
+            activities,
+            output,
+            call,
+            token_at,
+            self_ty,
+        }
+    }
+
+    fn item(&self, plan: &Plan<'_>) -> TokenStream {
+        let std_macro = format_ident!("{}", plan.mode().std_macro());
+        let width = plan.args.width_tokens.as_ref().map(|width| quote!(#width,));
+        let Self {
+            name,
+            raw,
+            generics,
+            params,
+            activities,
+            output,
+            call,
+            ..
+        } = self;
+        let where_clause = &generics.where_clause;
+        let params = params
+            .iter()
+            .map(|param| replace_self(param, self.self_ty.as_ref()));
+        quote! {
+            #[::std::autodiff::#std_macro(#raw, #width #(#activities),*)]
+            #[allow(
+                clippy::too_many_arguments,
+                clippy::needless_pass_by_value,
+                clippy::boxed_local,
+                non_snake_case
+            )]
+            fn #name #generics (#(#params),*) #output #where_clause {
+                #call
+            }
+        }
+    }
+}
+
+/// std's raw derivative called with the derivative's own arguments (boxed
+/// where the hidden primal boxes, with the token where it takes one).
+fn raw_call(plan: &Plan<'_>, placement: &Placement<'_>, primal: &HiddenPrimal) -> TokenStream {
     let boxed: Vec<syn::Ident> = plan
         .inputs
         .iter()
         .filter(|input| is_boxed(plan, input))
         .flat_map(|input| std::iter::once(input.param.name.clone()).chain(plan.shadow_names(input)))
         .collect();
-    let mut primal_params = primal_params(plan);
-    let forwarded = forwarded(plan);
-    let has_receiver = plan.function.has_receiver;
-    let output = &plan.function.sig.output;
-    let call = plan.call_primal(&forwarded);
-    let mut arguments: Vec<TokenStream> = params
+    let mut arguments: Vec<TokenStream> = plan
+        .derivative_params()
         .iter()
         .map(|param| {
             let name = &param.name;
@@ -76,88 +227,133 @@ pub fn body(plan: &Plan<'_>) -> Body {
             }
         })
         .collect();
-    if has_receiver {
-        insert_token(plan, &mut activities, &mut primal_params, &mut arguments);
+    if let Some(at) = primal.token_at {
+        arguments.insert(at, quote!(::autodiff_safe::__private::unchecked()));
     }
-    let (primal, raw) = if plan.function.has_receiver {
-        (
-            format_ident!("__autodiff_safe_primal_{}", name),
-            format_ident!("__autodiff_safe_raw_{}", name),
-        )
-    } else {
-        (
-            format_ident!("__autodiff_safe_primal"),
-            format_ident!("__autodiff_safe_raw"),
-        )
-    };
-    let primal_item = quote! {
-        #[::std::autodiff::#std_macro(#raw, #width #(#activities),*)]
-        #[allow(
-            clippy::too_many_arguments,
-            clippy::needless_pass_by_value,
-            clippy::boxed_local,
-            non_snake_case
-        )]
-        fn #primal #generics (#(#primal_params),*) #output #where_clause {
-            #call
+    let call = match placement {
+        Placement::Sibling => plan.function.call(&primal.raw, &arguments),
+        Placement::Nested { .. } => {
+            let raw = &primal.raw;
+            let turbofish = turbofish(&primal.generics);
+            quote!(#raw #turbofish (#(#arguments),*))
         }
     };
-    let raw_call = plan.function.call(&raw, &arguments);
-    let raw_call = if plan.raw_is_unsafe() || has_receiver {
+    if plan.raw_is_unsafe() || primal.token_at.is_some() {
         quote! {
             // SAFETY: every checkable shadow was checked above, which is the
             // contract of `__private::unchecked`; std marks derivatives with
             // `*Only` inputs `unsafe`, and this function is then `unsafe` for
             // the same reason and forwards its caller's guarantee.
-            unsafe { #raw_call }
+            unsafe { #call }
         }
     } else {
-        raw_call
-    };
-    if plan.function.has_receiver {
-        Body {
-            expr: raw_call,
-            siblings: quote! {
-                #[doc(hidden)]
-                #primal_item
-            },
-        }
-    } else {
-        Body {
-            expr: quote! {{
-                #primal_item
-                #raw_call
-            }},
-            siblings: TokenStream::new(),
-        }
+        call
     }
 }
 
-/// Adds the `&Unchecked` argument of a method's hidden primal (see the
-/// module docs) to its activities, its parameters and the raw call.
-fn insert_token(
+/// A nested primal inside a trait impl: the impl's generics join the
+/// method's, the receiver becomes a parameter of the self type, and the
+/// call names the trait.
+fn nested_in_trait_impl(
     plan: &Plan<'_>,
-    activities: &mut Vec<TokenStream>,
-    primal_params: &mut Vec<TokenStream>,
-    arguments: &mut Vec<TokenStream>,
+    item: &syn::ItemImpl,
+) -> (
+    Vec<TokenStream>,
+    Option<TokenStream>,
+    syn::Generics,
+    TokenStream,
 ) {
-    let token = syn::Ident::new("__autodiff_safe_unchecked", proc_macro2::Span::mixed_site());
-    // After the receiver, which std requires first.
-    activities.insert(1, quote!(Const));
-    primal_params.insert(
-        1,
-        quote!(#token: &'static ::autodiff_safe::__private::Unchecked),
-    );
-    // After the receiver and its shadows, where std puts the token's
-    // (absent) shadow.
-    let after_receiver = 1 + plan
+    let self_ty = item.self_ty.to_token_stream();
+    let mut generics = item.generics.clone();
+    let method = &plan.function.sig.generics;
+    generics.params.extend(method.params.iter().cloned());
+    if let Some(method_where) = &method.where_clause {
+        generics
+            .make_where_clause()
+            .predicates
+            .extend(method_where.predicates.iter().cloned());
+    }
+    let this = hidden("__autodiff_safe_this");
+    let params = plan
         .inputs
-        .first()
-        .map_or(0, |input| plan.shadow_names(input).len());
-    arguments.insert(
-        after_receiver,
-        quote!(::autodiff_safe::__private::unchecked()),
-    );
+        .iter()
+        .map(|input| {
+            let param = input.param;
+            let name = if param.is_receiver {
+                &this
+            } else {
+                &param.name
+            };
+            let ty = &param.ty;
+            if is_boxed(plan, input) {
+                quote!(#name: ::std::boxed::Box<#ty>)
+            } else {
+                quote!(#name: #ty)
+            }
+        })
+        .collect();
+    let forwarded: Vec<TokenStream> = plan
+        .inputs
+        .iter()
+        .map(|input| {
+            let name = if input.param.is_receiver {
+                &this
+            } else {
+                &input.param.name
+            };
+            if is_boxed(plan, input) {
+                quote!(*#name)
+            } else {
+                quote!(#name)
+            }
+        })
+        .collect();
+    let trait_path = item.trait_.as_ref().map(|(_, path, _)| path);
+    let primal = plan.function.ident();
+    let turbofish = plan.function.turbofish();
+    let call = quote!(<#self_ty as #trait_path>::#primal #turbofish (#(#forwarded),*));
+    (params, Some(self_ty), generics, call)
+}
+
+/// `::<T, N>` for the type and const parameters of `generics`.
+fn turbofish(generics: &syn::Generics) -> TokenStream {
+    let params: Vec<TokenStream> = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(ty) => Some(ty.ident.to_token_stream()),
+            syn::GenericParam::Const(konst) => Some(konst.ident.to_token_stream()),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    if params.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(::<#(#params),*>)
+    }
+}
+
+/// `tokens` with every `Self` replaced by `self_ty`, when there is one.
+fn replace_self(tokens: &TokenStream, self_ty: Option<&TokenStream>) -> TokenStream {
+    let Some(self_ty) = self_ty else {
+        return tokens.clone();
+    };
+    tokens
+        .clone()
+        .into_iter()
+        .map(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) if ident == "Self" => self_ty.clone(),
+            proc_macro2::TokenTree::Group(group) => {
+                let mut replaced = proc_macro2::Group::new(
+                    group.delimiter(),
+                    replace_self(&group.stream(), Some(self_ty)),
+                );
+                replaced.set_span(group.span());
+                proc_macro2::TokenTree::Group(replaced).into_token_stream()
+            }
+            other => other.into_token_stream(),
+        })
+        .collect()
 }
 
 /// The hidden primal's parameters: the user's, with boxed `Dual` values.
@@ -168,19 +364,12 @@ fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
             let param = input.param;
             if is_boxed(plan, input) {
                 let ty = &param.ty;
-                let name = if param.is_receiver {
-                    syn::Ident::new(BOXED_SELF, proc_macro2::Span::mixed_site())
-                } else {
-                    param.name.clone()
-                };
+                let name = boxed_name(param);
                 quote!(#name: ::std::boxed::Box<#ty>)
             } else if param.is_receiver {
-                let ty = &param.ty;
-                match ty {
-                    syn::Type::Reference(reference) if reference.mutability.is_some() => {
-                        quote!(&mut self)
-                    }
-                    syn::Type::Reference(_) => quote!(&self),
+                match &param.passing {
+                    Passing::MutRef(_) => quote!(&mut self),
+                    Passing::SharedRef(_) => quote!(&self),
                     _ => quote!(self),
                 }
             } else {
@@ -191,19 +380,25 @@ fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
+/// A boxed parameter's name: its own, or a stand-in for `self`.
+fn boxed_name(param: &Param) -> syn::Ident {
+    if param.is_receiver {
+        hidden("__autodiff_safe_self")
+    } else {
+        param.name.clone()
+    }
+}
+
 /// The hidden primal's call of the user's function: boxed values moved out.
 fn forwarded(plan: &Plan<'_>) -> Vec<TokenStream> {
     plan.inputs
         .iter()
         .map(|input| {
-            let name = &input.param.name;
-            match (is_boxed(plan, input), input.param.is_receiver) {
-                (true, true) => {
-                    let name = syn::Ident::new(BOXED_SELF, proc_macro2::Span::mixed_site());
-                    quote!(*#name)
-                }
-                (true, false) => quote!(*#name),
-                (false, _) => quote!(#name),
+            if is_boxed(plan, input) {
+                let name = boxed_name(input.param);
+                quote!(*#name)
+            } else {
+                input.param.name.to_token_stream()
             }
         })
         .collect()
