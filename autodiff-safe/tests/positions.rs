@@ -2,6 +2,7 @@
 //! trait declarations with and without default bodies, trait impls, and
 //! generic float returns, with analytic values.
 
+#![cfg_attr(feature = "enzyme", feature(autodiff))]
 #![allow(
     clippy::float_cmp,
     reason = "primal values are exact: the checked derivative returns the primal's own result"
