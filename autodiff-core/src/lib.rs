@@ -7,7 +7,8 @@
 //!   has exactly its primal's structure, with impls for the std types;
 //! - [`ShadowError`], which says where and how a shadow differs;
 //! - [`check`], [`make_zero`] and [`set_zero`];
-//! - [`reference`](mod@reference), the finite-difference backend used without Enzyme.
+//! - [`reference`](mod@reference), the finite-difference backend used without Enzyme;
+//! - [`batch`], mini-batch gradients, parallel with the `rayon` feature.
 //!
 //! ```
 //! use autodiff_core::{check, make_zero};
@@ -20,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
 mod error;
 mod ext;
 mod float;

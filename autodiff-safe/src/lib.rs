@@ -102,7 +102,7 @@ compile_error!(
 #[doc(hidden)]
 pub use autodiff_core::__private;
 pub use autodiff_core::{
-    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, reference,
+    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, batch, check, make_zero, reference,
     set_zero,
 };
 pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
