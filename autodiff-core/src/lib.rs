@@ -8,7 +8,9 @@
 //! - [`ShadowError`], which says where and how a shadow differs;
 //! - [`check`], [`make_zero`] and [`set_zero`];
 //! - [`reference`](mod@reference), the finite-difference backend used without Enzyme;
-//! - [`batch`], mini-batch gradients, parallel with the `rayon` feature.
+//! - [`batch`], mini-batch gradients, parallel with the `rayon` feature;
+//! - with the `argmin` feature, [`argmin`](mod@argmin), checked derivatives as
+//!   argmin problems.
 //!
 //! ```
 //! use autodiff_core::{check, make_zero};
@@ -36,6 +38,8 @@ pub mod reference;
 mod shadow;
 
 pub use error::{Mismatch, PathSegment, ShadowError};
+#[cfg(feature = "argmin")]
+pub use ext::argmin;
 pub use float::FloatMut;
 pub use ops::{check, make_zero, set_zero};
 pub use shadow::ShadowCheck;

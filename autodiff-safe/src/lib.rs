@@ -105,6 +105,9 @@ pub use autodiff_core::{
     FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, batch, check, make_zero, reference,
     set_zero,
 };
+
+#[cfg(feature = "argmin")]
+pub use autodiff_core::argmin;
 pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
 
 /// Derives [`ShadowCheck`](trait@ShadowCheck) for a struct or enum.
