@@ -11,7 +11,9 @@
 //! criterion, computes `BATCH_ITERS` gradients (default 20) and prints the
 //! wall-clock time and, per pool thread, the CPU time and the time spent
 //! waiting for a CPU (from `/proc/thread-self/schedstat`), for runs under
-//! `/usr/bin/time -v` (see BENCHMARKS.md).
+//! `/usr/bin/time` (see BENCHMARKS.md). With `BATCH_DRIVER=paired` it
+//! alternates 1 and 2 threads for `BATCH_ITERS` rounds and prints the
+//! quartiles of the speedup.
 //!
 //! The bench measures whichever backend it is built with: the reference
 //! backend on stable, Enzyme with
@@ -202,18 +204,56 @@ fn driver(threads: usize, iters: usize, mlp: &Mlp, samples: &[Sample]) {
     }
 }
 
+/// `BATCH_DRIVER=paired` mode: `rounds` rounds of one gradient on a pool of
+/// 1 thread and one on 2 threads (alternating which goes first); prints the
+/// quartiles of the per-round speedup, which drifting load disturbs less
+/// than two separate measurements.
+fn paired(rounds: usize, mlp: &Mlp, samples: &[Sample]) {
+    let (one, two) = (pool(1), pool(2));
+    let time = |pool: &rayon::ThreadPool| {
+        let start = Instant::now();
+        black_box(pool.install(|| gradient(batch(black_box(mlp), black_box(samples)))));
+        start.elapsed()
+    };
+    let mut speedups = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (t1, t2) = if round % 2 == 0 {
+            let t1 = time(&one);
+            (t1, time(&two))
+        } else {
+            let t2 = time(&two);
+            (time(&one), t2)
+        };
+        speedups.push(t1.as_secs_f64() / t2.as_secs_f64());
+    }
+    speedups.sort_by(f64::total_cmp);
+    let quartile = |q: usize| speedups[(rounds - 1) * q / 4];
+    println!(
+        "batch paired: {rounds} rounds, speedup 2 threads over 1: median {:.3}, quartiles {:.3} / {:.3}, min {:.3}, max {:.3}",
+        quartile(2),
+        quartile(1),
+        quartile(3),
+        speedups[0],
+        speedups[rounds - 1],
+    );
+}
+
 fn main() {
     let (mlp, samples) = setup();
-    verify(&mlp, &samples);
-    if let Ok(threads) = std::env::var("BATCH_DRIVER") {
-        let threads = threads.parse().unwrap_or(2);
+    if let Ok(mode) = std::env::var("BATCH_DRIVER") {
         let iters = std::env::var("BATCH_ITERS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(20);
-        driver(threads, iters, &mlp, &samples);
+            .unwrap_or(20)
+            .max(1);
+        if mode == "paired" {
+            paired(iters, &mlp, &samples);
+        } else {
+            driver(mode.parse().unwrap_or(2), iters, &mlp, &samples);
+        }
         return;
     }
+    verify(&mlp, &samples);
     let mut criterion = Criterion::default().configure_from_args();
     let (one, two) = (pool(1), pool(2));
     {
