@@ -9,7 +9,7 @@
 //! - [`check`], [`make_zero`] and [`set_zero`];
 //! - [`reference`](mod@reference), the finite-difference backend used without Enzyme;
 //! - [`batch`], mini-batch gradients, parallel with the `rayon` feature;
-//! - with the `argmin` feature, [`argmin`](mod@argmin), checked derivatives as
+//! - with the `argmin` feature, the module `argmin`: checked derivatives as
 //!   argmin problems.
 //!
 //! ```
