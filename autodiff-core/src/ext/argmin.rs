@@ -217,6 +217,17 @@ where
 pub trait DerivativeOutput: sealed::Sealed {
     /// The cost, or the error as an argmin [`Error`].
     ///
+    /// ```
+    /// use autodiff_core::argmin::DerivativeOutput;
+    /// use autodiff_safe::check;
+    ///
+    /// let err = check(&vec![1.0_f64], &vec![]).map(|()| 0.0).into_result().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "shadow does not match its primal: primal has length 1, shadow has length 0",
+    /// );
+    /// ```
+    ///
     /// # Errors
     ///
     /// The closure's own error, wrapped.
