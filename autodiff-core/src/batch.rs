@@ -67,8 +67,8 @@
 //! Without the `rayon` feature every chunk runs on the calling thread. With
 //! it, the tree above is evaluated with `rayon::join` on the current rayon
 //! pool (the global one, or the one a `ThreadPool::install` runs in), so
-//! chunks run in parallel and each pair is added on whichever thread
-//! finished last. The bounds are the same with and without the feature, so
+//! chunks run in parallel and each pair is added by the thread that ran its
+//! left half. The bounds are the same with and without the feature, so
 //! turning it on never breaks a build:
 //!
 //! - the model is shared by every thread: `M: Sync`; gradient shadows move
