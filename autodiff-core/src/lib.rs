@@ -7,7 +7,10 @@
 //!   has exactly its primal's structure, with impls for the std types;
 //! - [`ShadowError`], which says where and how a shadow differs;
 //! - [`check`], [`make_zero`] and [`set_zero`];
-//! - [`reference`](mod@reference), the finite-difference backend used without Enzyme.
+//! - [`reference`](mod@reference), the finite-difference backend used without Enzyme;
+//! - [`batch`], mini-batch gradients, parallel with the `rayon` feature;
+//! - with the `argmin` feature, the module `argmin`: checked derivatives as
+//!   argmin problems.
 //!
 //! ```
 //! use autodiff_core::{check, make_zero};
@@ -20,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
 mod error;
 mod ext;
 mod float;
@@ -34,6 +38,8 @@ pub mod reference;
 mod shadow;
 
 pub use error::{Mismatch, PathSegment, ShadowError};
+#[cfg(feature = "argmin")]
+pub use ext::argmin;
 pub use float::FloatMut;
 pub use ops::{check, make_zero, set_zero};
 pub use shadow::ShadowCheck;

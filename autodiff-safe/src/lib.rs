@@ -73,6 +73,14 @@
 //! - `DuplicatedOnly`, `DualOnly` and `DualvOnly` inputs, which std marks
 //!   `unsafe` because Enzyme may leave the primal in any state.
 //!
+//! # Training
+//!
+//! [`batch`] computes the summed or mean loss and gradient of a mini-batch
+//! from a per-sample derivative, in parallel with the `rayon` feature and
+//! bit for bit the same for any number of threads. With the `argmin`
+//! feature, `argmin::Objective` hands a checked derivative to argmin's
+//! solvers (L-BFGS, ...).
+//!
 //! # Backends
 //!
 //! Without features, derivatives are computed by the finite-difference
@@ -114,9 +122,11 @@ pub use autodiff_core::__private;
 /// ```
 pub use autodiff_core::reference::Float;
 pub use autodiff_core::{
-    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, reference,
+    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, batch, check, make_zero, reference,
     set_zero,
 };
+#[cfg(feature = "argmin")]
+pub use autodiff_core::argmin;
 #[doc(hidden)]
 pub use autodiff_safe_derive::__autodiff_context;
 pub use autodiff_safe_derive::{
