@@ -7,7 +7,7 @@
 )]
 
 use autodiff_core::reference::floats;
-use autodiff_core::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_core::{FloatTree, Mismatch, ShadowCheck, check, make_zero, set_zero};
 use nalgebra::{
     DMatrix, DVector, Dyn, Matrix2x3, Matrix3, OMatrix, RowDVector, SMatrix, U2, U3, Vector3,
 };

@@ -7,7 +7,7 @@
 )]
 
 use autodiff_core::reference::floats;
-use autodiff_core::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_core::{FloatTree, Mismatch, ShadowCheck, check, make_zero, set_zero};
 use ndarray::{Array, Array0, Array1, Array2, Array3, ArrayD, Axis, IxDyn, ShapeBuilder, array, s};
 
 fn message<T: ShadowCheck>(primal: &T, shadow: &T) -> String {

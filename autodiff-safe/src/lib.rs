@@ -9,6 +9,8 @@
 //! `use autodiff_safe::*;`: the attributes take the same arguments and
 //! generate the same signatures, and every generated derivative checks each
 //! shadow against its primal with [`ShadowCheck`] before anything runs.
+//! Zeroed shadows, copies and float walks come from the safe [`FloatTree`];
+//! `#[derive(ShadowCheck)]` implements both.
 //!
 //! ```
 //! use autodiff_safe::{autodiff_reverse, make_zero, ShadowCheck};
@@ -102,17 +104,20 @@ compile_error!(
 #[doc(hidden)]
 pub use autodiff_core::__private;
 pub use autodiff_core::{
-    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, reference,
-    set_zero,
+    FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero,
+    reference, set_zero,
 };
 pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
 
-/// Derives [`ShadowCheck`](trait@ShadowCheck) for a struct or enum.
+/// Derives [`ShadowCheck`](trait@ShadowCheck) and
+/// [`FloatTree`](trait@FloatTree) for a struct or enum.
 ///
 /// The derived check compares enum variants, then checks every field with
 /// the field type's own impl, in declaration order, naming the path to the
-/// first mismatch. Type parameters used by fields are bounded by
-/// `ShadowCheck`; parameters used only in `PhantomData` are not.
+/// first mismatch. The derived `FloatTree` copies, zeroes and walks the
+/// fields in the same order. Type parameters used by fields are bounded by
+/// `ShadowCheck` in the one impl and by `FloatTree` in the other; parameters
+/// used only in `PhantomData` are not.
 ///
 /// ```
 /// use autodiff_safe::{check, ShadowCheck};
@@ -139,12 +144,12 @@ pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
 /// # Excluding a field
 ///
 /// `#[shadow(unsafe(skip))]` leaves a field out of the check, the zeroing and
-/// the float walk; `make_zero` clones it. It is spelled `unsafe` because the
+/// the float walk; `make_zero` and the copies clone it. It is spelled `unsafe` because the
 /// derive's promise then rests on you: no derivative may read or write that
 /// field's shadow. Justify it in a `// SAFETY:` comment.
 ///
 /// ```
-/// use autodiff_safe::ShadowCheck;
+/// use autodiff_safe::{FloatTree, ShadowCheck};
 ///
 /// #[derive(ShadowCheck)]
 /// struct Model {
@@ -160,6 +165,28 @@ pub use autodiff_safe_derive::{autodiff, autodiff_forward, autodiff_reverse};
 ///
 /// Unions are refused: nothing records which field is live.
 pub use autodiff_safe_derive::ShadowCheck;
+
+/// Derives only [`FloatTree`](trait@FloatTree), for a type whose
+/// `unsafe impl ShadowCheck` is written by hand (see the trait's
+/// `# Implementation` section): copies, zeros, float walks and leaf paths
+/// forward to the fields in declaration order. Type parameters used by
+/// fields are bounded by `FloatTree`; `#[shadow(unsafe(skip))]` fields are
+/// cloned and not walked.
+///
+/// ```
+/// use autodiff_safe::{FloatTree, PathSegment};
+///
+/// #[derive(FloatTree)]
+/// struct Stats { mean: Vec<f64>, count: u32 }
+///
+/// let s = Stats { mean: vec![1.0, 2.0], count: 3 };
+/// let zero = s.make_zero();
+/// assert_eq!((zero.mean, zero.count), (vec![0.0, 0.0], 3));
+/// let mut path = Vec::new();
+/// assert!(s.leaf_path(1, &mut path));
+/// assert_eq!(path, [PathSegment::Field("mean"), PathSegment::Index(1)]);
+/// ```
+pub use autodiff_safe_derive::FloatTree;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

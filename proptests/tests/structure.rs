@@ -17,7 +17,7 @@ mod common;
 
 use std::fmt::Debug;
 
-use autodiff_safe::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_safe::{FloatTree, Mismatch, ShadowCheck, check, make_zero, set_zero};
 use autodiff_safe_proptests::{Found, Oracle, Walk, allocations, first_mismatch, float_leaves};
 use common::{
     array_f64, boxed_f32, config, model, node, option_vec_f64, shape, vec_f64, vec_vec_f64,
@@ -94,7 +94,7 @@ fn agrees_both_ways<T: ShadowCheck + Oracle + Debug>(
 /// allocation and leaves only zeros.
 fn zeroes<T>(primal: &T) -> Result<(), TestCaseError>
 where
-    T: ShadowCheck + Oracle + Walk + Clone + Debug,
+    T: ShadowCheck + FloatTree + Oracle + Walk + Clone + Debug,
 {
     let zero = make_zero(primal);
     prop_assert!(

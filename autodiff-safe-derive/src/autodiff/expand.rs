@@ -325,8 +325,8 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
     }
 }
 
-/// The primal's where clause, plus `T: ShadowCheck` for every checked type
-/// that names a type parameter, so that generic primals need no bound of
+/// The primal's where clause, plus `T: ShadowCheck` (and `T: FloatTree` for
+/// the reference backend) for every checked type that names a type parameter, so that generic primals need no bound of
 /// their own (std's don't). Concrete types get no bound here: their missing
 /// impl is reported at the argument, by the check itself.
 fn derivative_where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
@@ -353,7 +353,12 @@ fn derivative_where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
             where_clause
                 .get_or_insert_with(|| syn::parse_quote!(where))
                 .predicates
-                .push(syn::parse_quote_spanned!(span=> #checked: ::autodiff_safe::ShadowCheck));
+                .push(if cfg!(feature = "enzyme") {
+                    syn::parse_quote_spanned!(span=> #checked: ::autodiff_safe::ShadowCheck)
+                } else {
+                    // The reference backend copies and walks the value too.
+                    syn::parse_quote_spanned!(span=> #checked: ::autodiff_safe::ShadowCheck + ::autodiff_safe::FloatTree)
+                });
         }
     }
     where_clause
