@@ -326,9 +326,10 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
 }
 
 /// The primal's where clause, plus `T: ShadowCheck` (and `T: FloatTree` for
-/// the reference backend) for every checked type that names a type parameter, so that generic primals need no bound of
-/// their own (std's don't). Concrete types get no bound here: their missing
-/// impl is reported at the argument, by the check itself.
+/// the reference backend) for every checked type that names a type
+/// parameter, so that generic primals need no bound of their own (std's
+/// don't). Concrete types get no bound here: their missing impl is reported
+/// at the argument, by the check itself.
 fn derivative_where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
     let generics = &plan.function.item.sig.generics;
     let params: Vec<String> = generics
