@@ -41,7 +41,7 @@
 
 use std::process::ExitCode;
 
-use autodiff_safe::{ShadowCheck, autodiff_reverse, make_zero, set_zero};
+use autodiff_safe::{FloatTree, ShadowCheck, autodiff_reverse, make_zero, set_zero};
 use autodiff_safe_examples::{Momentum, Progress, Rng};
 use ndarray::{Array1, Array2, s};
 
@@ -190,14 +190,15 @@ fn accuracy(model: &Model, data: &Data) -> f64 {
 /// The largest difference between two models' floats, relative to the larger
 /// of 1 and the largest float.
 fn relative_difference(a: &Model, b: &Model) -> f64 {
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    a.visit_floats(&mut |x| left.push(x));
-    b.visit_floats(&mut |x| right.push(x));
-    let scale = left.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
-    left.iter()
-        .zip(&right)
-        .fold(0.0_f64, |m, (x, y)| m.max((x - y).abs()))
-        / scale
+    let (mut scale, mut difference) = (1.0_f64, 0.0_f64);
+    // Both models' leaves side by side, one array at a time.
+    Model::zip_floats([a, b], [], &mut |lanes| {
+        lanes.for_each(|[x, y], []| {
+            scale = scale.max(x.abs());
+            difference = difference.max((x - y).abs());
+        });
+    });
+    difference / scale
 }
 
 fn main() -> ExitCode {

@@ -87,7 +87,7 @@
 use std::convert::Infallible;
 use std::fmt;
 
-use crate::{ShadowCheck, make_zero};
+use crate::{FloatTree, ShadowCheck, make_zero};
 
 /// Samples per chunk unless [`Batch::chunk_size`] sets it.
 ///
@@ -274,7 +274,7 @@ impl<'a, M, S> Batch<'a, M, S> {
 
 impl<M, S> Batch<'_, M, S>
 where
-    M: ShadowCheck + Send + Sync, // FloatTree after the split
+    M: ShadowCheck + FloatTree + Send + Sync,
     S: Sync,
 {
     /// The loss and gradient over the batch: `f(model, sample, dmodel)` is
@@ -551,26 +551,9 @@ where
 /// Adds `x` into `acc`, float leaf by float leaf, in traversal order.
 ///
 /// Both come from `make_zero` of one model; a closure that changed the
-/// number of leaves of its shadow is caught here.
-/// It becomes the structural `axpy` after the `FloatTree` split.
-fn add_into<T>(acc: &mut T, x: &T)
-where
-    T: ShadowCheck, // FloatTree after the split
-{
-    let mut leaves = Vec::new();
-    x.visit_floats(&mut |value| leaves.push(value));
-    let mut next = leaves.iter();
-    let mut missing = false;
-    acc.visit_floats_mut(&mut |mut leaf| {
-        if let Some(value) = next.next() {
-            let sum = leaf.get() + value;
-            leaf.set(sum);
-        } else {
-            missing = true;
-        }
-    });
-    assert!(
-        !missing && next.next().is_none(),
-        "Batch: the closure changed the number of float leaves of a gradient shadow",
-    );
+/// structure of its shadow is caught here.
+fn add_into<T: ShadowCheck + FloatTree>(acc: &mut T, x: &T) {
+    if let Err(error) = crate::axpy(1.0, x, acc) {
+        panic!("Batch: the closure changed the structure of a gradient shadow: {error}");
+    }
 }

@@ -1,5 +1,6 @@
 /// A mutable handle to one float leaf of a value, as visited by
-/// [`ShadowCheck::visit_floats_mut`](crate::ShadowCheck::visit_floats_mut).
+/// [`FloatTree::visit_floats_mut`](crate::FloatTree::visit_floats_mut) and
+/// [`Lanes::for_each`](crate::Lanes::for_each).
 ///
 /// Leaves of both precisions are read and written as `f64`; an `f32` leaf
 /// rounds on [`set`](Self::set), and `f32 -> f64 -> f32` round trips exactly.

@@ -1,4 +1,5 @@
-//! `ShadowCheck` for the std types.
+//! `ShadowCheck` for the std types (their `FloatTree` impls are in
+//! `tree_impls.rs`).
 //!
 //! Every impl below argues its `SAFETY` from the trait's contract: it compares
 //! each length and variant that std's own code uses to address the value's
@@ -10,10 +11,10 @@
 
 use std::marker::PhantomData;
 
-use crate::{FloatMut, ShadowCheck, ShadowError};
+use crate::{ShadowCheck, ShadowError};
 
 macro_rules! float_impls {
-    ($($float:ident => $variant:ident),* $(,)?) => {$(
+    ($($float:ident),* $(,)?) => {$(
         // SAFETY: a float is plain data with no indirection and a fixed
         // layout, so every shadow of the same type matches it; `check_shadow`
         // can never fail, which is what `CHECK_IS_NOOP = true` states.
@@ -23,28 +24,11 @@ macro_rules! float_impls {
             fn check_shadow(&self, _shadow: &Self) -> Result<(), ShadowError> {
                 Ok(())
             }
-            #[inline]
-            fn make_zero(&self) -> Self {
-                0.0
-            }
-            fn make_zero_boxed(&self) -> Box<Self> {
-                Box::new(0.0)
-            }
-            #[inline]
-            fn set_zero(&mut self) {
-                *self = 0.0;
-            }
-            fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-                visitor(f64::from(*self));
-            }
-            fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-                visitor(FloatMut::$variant(self));
-            }
         }
     )*};
 }
 
-float_impls!(f32 => F32, f64 => F64);
+float_impls!(f32, f64);
 
 macro_rules! inert_impls {
     ($($ty:ty),* $(,)?) => {$(
@@ -56,19 +40,6 @@ macro_rules! inert_impls {
             fn check_shadow(&self, _shadow: &Self) -> Result<(), ShadowError> {
                 Ok(())
             }
-            /// Not a float: copied, so that a zeroed shadow keeps its primal's
-            /// sizes, flags and tags.
-            #[inline]
-            fn make_zero(&self) -> Self {
-                *self
-            }
-            fn make_zero_boxed(&self) -> Box<Self> {
-                Box::new(*self)
-            }
-            #[inline]
-            fn set_zero(&mut self) {}
-            fn visit_floats(&self, _visitor: &mut dyn FnMut(f64)) {}
-            fn visit_floats_mut(&mut self, _visitor: &mut dyn FnMut(FloatMut<'_>)) {}
         }
     )*};
 }
@@ -97,15 +68,6 @@ unsafe impl<T: ?Sized> ShadowCheck for PhantomData<T> {
     fn check_shadow(&self, _shadow: &Self) -> Result<(), ShadowError> {
         Ok(())
     }
-    fn make_zero(&self) -> Self {
-        PhantomData
-    }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(PhantomData)
-    }
-    fn set_zero(&mut self) {}
-    fn visit_floats(&self, _visitor: &mut dyn FnMut(f64)) {}
-    fn visit_floats_mut(&mut self, _visitor: &mut dyn FnMut(FloatMut<'_>)) {}
 }
 
 /// Checks equal lengths, then each element pair unless the element check is a
@@ -146,90 +108,27 @@ unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
         check_elements(self.iter().zip(shadow))
     }
-    fn make_zero(&self) -> Self {
-        std::array::from_fn(|index| self[index].make_zero())
-    }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(self.make_zero())
-    }
-    // Zeroing and walking are the slice's.
-    fn set_zero(&mut self) {
-        self.as_mut_slice().set_zero();
-    }
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.as_slice().visit_floats(visitor);
-    }
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.as_mut_slice().visit_floats_mut(visitor);
-    }
 }
 
 macro_rules! sequence_impl {
-    ($(#[$safety:meta])* impl<$T:ident> for $ty:ty {
-        $(make_zero: $make_zero:expr,)?
-        make_zero_boxed: $make_zero_boxed:expr $(,)?
-    }) => {
-        $(#[$safety])*
-        unsafe impl<$T: ShadowCheck> ShadowCheck for $ty {
+    ($($ty:ty),* $(,)?) => {$(
+        // SAFETY: a slice, and a `Vec` through its slice, is addressed by its
+        // length alone: its readable memory is its `len` initialised elements.
+        // Equal lengths and checked elements make every element location the
+        // primal's code can reach exist in the shadow with the same layout.
+        // A `Vec`'s capacity is not compared: spare capacity is not
+        // initialised memory that code may read, and a derivative that grows
+        // the primal reallocates its shadow through `Vec`'s own code.
+        unsafe impl<T: ShadowCheck> ShadowCheck for $ty {
             #[inline]
             fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
                 check_sequence(self.len(), shadow.len(), self.iter().zip(shadow.iter()))
             }
-            $(
-                fn make_zero(&self) -> Self {
-                    let make_zero: fn(&Self) -> Self = $make_zero;
-                    make_zero(self)
-                }
-            )?
-            fn make_zero_boxed(&self) -> Box<Self> {
-                let make_zero_boxed: fn(&Self) -> Box<Self> = $make_zero_boxed;
-                make_zero_boxed(self)
-            }
-            fn set_zero(&mut self) {
-                for element in self.iter_mut() {
-            element.set_zero();
         }
-            }
-            fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-                for element in self.iter() {
-            element.visit_floats(visitor);
-        }
-            }
-            fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-                for element in self.iter_mut() {
-            element.visit_floats_mut(visitor);
-        }
-            }
-        }
-    };
+    )*};
 }
 
-sequence_impl! {
-    // SAFETY: a slice is addressed by its length alone; equal lengths and
-    // checked elements make every element location of the primal exist in
-    // the shadow with the same layout.
-    impl<T> for [T] {
-        make_zero_boxed: |slice| slice.iter().map(T::make_zero).collect(),
-    }
-}
-
-sequence_impl! {
-    // SAFETY: a `Vec`'s readable memory is its `len` initialised elements;
-    // equal lengths and checked elements match every location code can reach
-    // through the primal. Capacity is not compared: spare capacity is not
-    // initialised memory that code may read, and a derivative that grows the
-    // primal would reallocate its shadow through `Vec`'s own code.
-    impl<T> for Vec<T> {
-        make_zero: |vec| {
-            // Same capacity as the primal: a derivative that frees or grows the
-            // shadow does so with the primal's capacity.
-            let mut zero = Vec::with_capacity(vec.capacity());
-            zero.extend(vec.iter().map(T::make_zero));
-            zero
-        },
-        make_zero_boxed: |vec| Box::new(vec.make_zero()),
-    }
-}
+sequence_impl!([T], Vec<T>);
 
 // SAFETY: a `Box<T>` owns exactly one `T`; checking the pointees checks all
 // memory reachable through it.
@@ -238,21 +137,6 @@ unsafe impl<T: ShadowCheck + ?Sized> ShadowCheck for Box<T> {
     #[inline]
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
         (**self).check_shadow(shadow)
-    }
-    fn make_zero(&self) -> Self {
-        (**self).make_zero_boxed()
-    }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(self.make_zero())
-    }
-    fn set_zero(&mut self) {
-        (**self).set_zero();
-    }
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        (**self).visit_floats(visitor);
-    }
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        (**self).visit_floats_mut(visitor);
     }
 }
 
@@ -263,12 +147,6 @@ unsafe impl ShadowCheck for str {
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
         check_byte_length(self.len(), shadow.len())
     }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        self.into()
-    }
-    fn set_zero(&mut self) {}
-    fn visit_floats(&self, _visitor: &mut dyn FnMut(f64)) {}
-    fn visit_floats_mut(&mut self, _visitor: &mut dyn FnMut(FloatMut<'_>)) {}
 }
 
 // SAFETY: as for `str`: a `String`'s readable memory is its `len` bytes.
@@ -277,16 +155,6 @@ unsafe impl ShadowCheck for String {
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
         check_byte_length(self.len(), shadow.len())
     }
-    /// Not floats: copied, like every non-float leaf.
-    fn make_zero(&self) -> Self {
-        self.clone()
-    }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(self.clone())
-    }
-    fn set_zero(&mut self) {}
-    fn visit_floats(&self, _visitor: &mut dyn FnMut(f64)) {}
-    fn visit_floats_mut(&mut self, _visitor: &mut dyn FnMut(FloatMut<'_>)) {}
 }
 
 #[inline]
@@ -314,27 +182,6 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Option<T> {
             )),
         }
     }
-    fn make_zero(&self) -> Self {
-        self.as_ref().map(T::make_zero)
-    }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(self.make_zero())
-    }
-    fn set_zero(&mut self) {
-        if let Some(value) = self {
-            value.set_zero();
-        }
-    }
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        if let Some(value) = self {
-            value.visit_floats(visitor);
-        }
-    }
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        if let Some(value) = self {
-            value.visit_floats_mut(visitor);
-        }
-    }
 }
 
 fn option_variant<T>(value: Option<&T>) -> &'static str {
@@ -359,33 +206,6 @@ unsafe impl<T: ShadowCheck, E: ShadowCheck> ShadowCheck for Result<T, E> {
             )),
         }
     }
-    fn make_zero(&self) -> Self {
-        match self {
-            Ok(value) => Ok(value.make_zero()),
-            Err(error) => Err(error.make_zero()),
-        }
-    }
-    fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(self.make_zero())
-    }
-    fn set_zero(&mut self) {
-        match self {
-            Ok(value) => value.set_zero(),
-            Err(error) => error.set_zero(),
-        }
-    }
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        match self {
-            Ok(value) => value.visit_floats(visitor),
-            Err(error) => error.visit_floats(visitor),
-        }
-    }
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        match self {
-            Ok(value) => value.visit_floats_mut(visitor),
-            Err(error) => error.visit_floats_mut(visitor),
-        }
-    }
 }
 
 fn result_variant<T, E>(value: &Result<T, E>) -> &'static str {
@@ -406,21 +226,6 @@ macro_rules! tuple_impls {
                         .map_err(|error| error.in_tuple_field($index))?;
                 )+
                 Ok(())
-            }
-            fn make_zero(&self) -> Self {
-                ($(self.$index.make_zero(),)+)
-            }
-            fn make_zero_boxed(&self) -> Box<Self> {
-                Box::new(self.make_zero())
-            }
-            fn set_zero(&mut self) {
-                $(self.$index.set_zero();)+
-            }
-            fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-                $(self.$index.visit_floats(visitor);)+
-            }
-            fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-                $(self.$index.visit_floats_mut(visitor);)+
             }
         }
     )*};

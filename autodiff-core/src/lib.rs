@@ -5,6 +5,8 @@
 //!
 //! - [`ShadowCheck`], the unsafe trait whose `Ok` is the promise that a shadow
 //!   has exactly its primal's structure, with impls for the std types;
+//! - [`FloatTree`], the safe trait that copies, zeroes and walks the float
+//!   leaves ([`Lanes`]), for the same types;
 //! - [`ShadowError`], which says where and how a shadow differs;
 //! - [`check`], [`make_zero`] and [`set_zero`];
 //! - [`reference`](mod@reference), the finite-difference backend used without Enzyme;
@@ -23,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+mod arith;
 pub mod batch;
 mod error;
 mod ext;
@@ -36,10 +39,14 @@ pub mod __private {
 mod private;
 pub mod reference;
 mod shadow;
+mod tree;
+mod tree_impls;
 
+pub use arith::{axpy, axpy_masked, dot, fill, norm, scale, zip_map};
 pub use error::{Mismatch, PathSegment, ShadowError};
 #[cfg(feature = "argmin")]
 pub use ext::argmin;
 pub use float::FloatMut;
 pub use ops::{check, make_zero, set_zero};
 pub use shadow::ShadowCheck;
+pub use tree::{FloatTree, Lanes};

@@ -1,4 +1,4 @@
-use crate::{ShadowCheck, ShadowError};
+use crate::{FloatTree, ShadowCheck, ShadowError};
 
 /// Checks that `shadow` has exactly the structure of `primal`: equal lengths
 /// of every slice, `Vec`, `Box<[T]>` and `String`, equal enum variants, all
@@ -35,7 +35,7 @@ pub fn check<T: ShadowCheck + ?Sized>(primal: &T, shadow: &T) -> Result<(), Shad
 /// assert!(check(&weights, &dweights).is_ok());
 /// ```
 #[must_use]
-pub fn make_zero<T: ShadowCheck>(primal: &T) -> T {
+pub fn make_zero<T: FloatTree>(primal: &T) -> T {
     primal.make_zero()
 }
 
@@ -53,6 +53,6 @@ pub fn make_zero<T: ShadowCheck>(primal: &T) -> T {
 /// assert_eq!(grad, [0.0, 0.0]);
 /// assert_eq!(grad.as_ptr(), before);
 /// ```
-pub fn set_zero<T: ShadowCheck + ?Sized>(shadow: &mut T) {
+pub fn set_zero<T: FloatTree + ?Sized>(shadow: &mut T) {
     shadow.set_zero();
 }

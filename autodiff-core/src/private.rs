@@ -6,7 +6,7 @@
     reason = "hidden items called only by generated code, documented there"
 )]
 
-use crate::{ShadowCheck, ShadowError};
+use crate::{FloatTree, PathSegment, ShadowCheck, ShadowError};
 
 /// Checks one shadow argument of a derivative, naming everything on failure.
 #[inline]
@@ -57,10 +57,10 @@ pub fn check_vector_argument<T: ShadowCheck>(
 /// so that an alias of another type under such a name cannot slip through.
 #[diagnostic::on_unimplemented(
     message = "this field's type is written like a primitive scalar but is `{Self}`",
-    label = "`#[derive(ShadowCheck)]` skips the checks of `f64`, `usize`, ... fields",
+    label = "`#[derive(ShadowCheck)]` and `#[derive(FloatTree)]` skip the checks of `f64`, `usize`, ... fields, and the walks of `usize`, `bool`, ... fields",
     note = "rename the alias, or write the type's real name so that its shadow is checked"
 )]
-pub trait Scalar: ShadowCheck {}
+pub trait Scalar: ShadowCheck + FloatTree {}
 
 macro_rules! scalars {
     ($($ty:ty),*) => {$(impl Scalar for $ty {})*};
@@ -139,4 +139,126 @@ static UNCHECKED: Unchecked = Unchecked { _private: () };
 #[inline]
 pub unsafe fn unchecked() -> &'static Unchecked {
     &UNCHECKED
+}
+
+/// A copy of a sized value: its zero, then its values copied in. Derived and
+/// std `make_zero`s build directly, so this allocates only what the value
+/// owns.
+#[inline]
+pub fn copy<T: FloatTree>(value: &T) -> T {
+    let mut copy = value.make_zero();
+    copy.copy_from(value);
+    copy
+}
+
+/// `Some` of all the values when every one is `Some`: the projection of `N`
+/// values onto one enum variant's fields.
+#[inline]
+pub fn all_some<X, const N: usize>(values: [Option<X>; N]) -> Option<[X; N]> {
+    if values.iter().any(Option::is_none) {
+        return None;
+    }
+    Some(values.map(|value| match value {
+        Some(value) => value,
+        None => unreachable!("every value was checked to be `Some`"),
+    }))
+}
+
+/// The search of [`FloatTree::leaf_path`] through a value's parts, in
+/// traversal order: each part's leaves are counted and skipped until the one
+/// holding the leaf, which pushes its segment (after the variant's, if any)
+/// and continues the path.
+pub struct LeafPath<'p> {
+    leaf: usize,
+    path: &'p mut Vec<PathSegment>,
+    variant: Option<&'static str>,
+    found: Option<bool>,
+}
+
+impl<'p> LeafPath<'p> {
+    /// Starts the search for leaf `leaf`.
+    #[inline]
+    pub fn new(leaf: usize, path: &'p mut Vec<PathSegment>) -> Self {
+        Self {
+            leaf,
+            path,
+            variant: None,
+            found: None,
+        }
+    }
+
+    /// The following parts are fields of variant `name`.
+    #[inline]
+    #[must_use]
+    pub fn in_variant(mut self, name: &'static str) -> Self {
+        self.variant = Some(name);
+        self
+    }
+
+    /// A named field.
+    #[inline]
+    #[must_use]
+    pub fn named<T: FloatTree + ?Sized>(self, value: &T, name: &'static str) -> Self {
+        self.segment(value, PathSegment::Field(name))
+    }
+
+    /// A positional field.
+    #[inline]
+    #[must_use]
+    pub fn positional<T: FloatTree + ?Sized>(self, value: &T, index: usize) -> Self {
+        self.segment(value, PathSegment::TupleField(index))
+    }
+
+    /// Any part, reached through `segment`.
+    #[inline]
+    #[must_use]
+    pub fn segment<T: FloatTree + ?Sized>(self, value: &T, segment: PathSegment) -> Self {
+        self.part(value, T::leaf_count, T::leaf_path, segment)
+    }
+
+    /// A part whose `leaf_count` and `leaf_path` are passed in: derives name
+    /// them as `<Ty as FloatTree>::..` paths, so that a field type without
+    /// the trait is reported once, at the field, with the walk's error.
+    #[must_use]
+    pub fn part<T: ?Sized>(
+        mut self,
+        value: &T,
+        leaf_count: impl FnOnce(&T) -> usize,
+        leaf_path: impl FnOnce(&T, usize, &mut Vec<PathSegment>) -> bool,
+        segment: PathSegment,
+    ) -> Self {
+        if self.found.is_some() {
+            return self;
+        }
+        let count = leaf_count(value);
+        if self.leaf >= count {
+            self.leaf -= count;
+            return self;
+        }
+        let depth = self.path.len();
+        if let Some(variant) = self.variant {
+            self.path.push(PathSegment::Variant(variant));
+        }
+        self.path.push(segment);
+        let found = leaf_path(value, self.leaf, self.path);
+        if !found {
+            self.path.truncate(depth);
+        }
+        self.found = Some(found);
+        self
+    }
+
+    /// Whether the part holding the leaf was reached.
+    #[inline]
+    #[must_use]
+    pub fn is_done(&self) -> bool {
+        self.found.is_some()
+    }
+
+    /// Whether the path was found.
+    #[inline]
+    #[must_use]
+    pub fn finish(self) -> bool {
+        self.found == Some(true)
+    }
 }

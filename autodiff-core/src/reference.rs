@@ -41,7 +41,7 @@
 //! }
 //! ```
 
-use crate::{FloatMut, ShadowCheck};
+use crate::{FloatMut, FloatTree, Lanes, ShadowCheck};
 
 /// A float scalar the reference backend can perturb: `f32` or `f64`.
 ///
@@ -50,7 +50,7 @@ use crate::{FloatMut, ShadowCheck};
 ///
 /// assert_eq!(<f32 as Float>::from_f64(0.5).to_f64(), 0.5);
 /// ```
-pub trait Float: Copy + ShadowCheck + sealed::Sealed {
+pub trait Float: Copy + ShadowCheck + FloatTree + sealed::Sealed {
     /// Machine epsilon, as `f64`.
     const EPSILON: f64;
     /// Widens to `f64`.
@@ -146,13 +146,29 @@ impl Cursor {
         self.position
     }
 
-    fn visit(&mut self, mut leaf: FloatMut<'_>) {
-        if self.position == self.target {
-            let value = leaf.get();
-            leaf.set(value + self.sign * step(value, leaf.epsilon()));
-            self.applied = leaf.get();
+    /// Moves past one slice of leaves, perturbing the target if it is in it.
+    fn visit(&mut self, lanes: Lanes<'_, 0, 1>) {
+        let len = lanes.len();
+        if let Some(index) = self.target.checked_sub(self.position)
+            && index < len
+        {
+            let leaf = match lanes {
+                Lanes::F32 {
+                    write: [leaves], ..
+                } => FloatMut::F32(&mut leaves[index]),
+                Lanes::F64 {
+                    write: [leaves], ..
+                } => FloatMut::F64(&mut leaves[index]),
+            };
+            self.perturb(leaf);
         }
-        self.position += 1;
+        self.position += len;
+    }
+
+    fn perturb(&mut self, mut leaf: FloatMut<'_>) {
+        let value = leaf.get();
+        leaf.set(value + self.sign * step(value, leaf.epsilon()));
+        self.applied = leaf.get();
     }
 }
 
@@ -164,10 +180,8 @@ impl Cursor {
 /// assert_eq!(leaf_count(&(1.0_f64, vec![2.0_f32; 4], 7_usize)), 5);
 /// ```
 #[must_use]
-pub fn leaf_count<T: ShadowCheck + ?Sized>(value: &T) -> usize {
-    let mut count = 0;
-    value.visit_floats(&mut |_| count += 1);
-    count
+pub fn leaf_count<T: FloatTree + ?Sized>(value: &T) -> usize {
+    value.leaf_count()
 }
 
 /// The float leaves of `value`, in traversal order.
@@ -178,9 +192,12 @@ pub fn leaf_count<T: ShadowCheck + ?Sized>(value: &T) -> usize {
 /// assert_eq!(floats(&[1.0_f32, 2.0][..]), [1.0, 2.0]);
 /// ```
 #[must_use]
-pub fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
-    let mut leaves = Vec::new();
-    value.visit_floats(&mut |leaf| leaves.push(leaf));
+pub fn floats<T: FloatTree + ?Sized>(value: &T) -> Vec<f64> {
+    let mut leaves = Vec::with_capacity(value.leaf_count());
+    T::zip_floats([value], [], &mut |lanes| match lanes {
+        Lanes::F32 { read: [x], .. } => leaves.extend(x.iter().map(|&x| f64::from(x))),
+        Lanes::F64 { read: [x], .. } => leaves.extend_from_slice(x),
+    });
     leaves
 }
 
@@ -188,7 +205,7 @@ pub fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
 /// `Const &mut` arguments, which the function may write, start every call
 /// from the caller's value.
 ///
-/// Every `ShadowCheck` type is one; derive it for yours.
+/// Every [`FloatTree`] type is one; derive it for yours.
 ///
 /// ```
 /// use autodiff_safe::reference::Snapshot;
@@ -200,7 +217,7 @@ pub fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
     message = "the reference backend cannot copy `{Self}`, which this function may write",
     label = "a `Const` `&mut` argument whose type cannot be copied",
     note = "the reference backend calls the function 2n+1 times; every call starts from a copy of the caller's `Const` `&mut` arguments, so that they end as one call leaves them",
-    note = "derive it with `#[derive(autodiff_safe::ShadowCheck)]`, or use the `enzyme` feature, which calls the function once"
+    note = "derive it with `#[derive(autodiff_safe::ShadowCheck)]` (or `#[derive(autodiff_safe::FloatTree)]`), or use the `enzyme` feature, which calls the function once"
 )]
 pub trait Snapshot {
     /// A deep copy: floats and every other field.
@@ -208,24 +225,10 @@ pub trait Snapshot {
     fn snapshot(&self) -> Box<Self>;
 }
 
-impl<T: ShadowCheck + ?Sized> Snapshot for T {
+impl<T: FloatTree + ?Sized> Snapshot for T {
     fn snapshot(&self) -> Box<Self> {
-        copy(self)
+        self.copy_boxed()
     }
-}
-
-/// A deep copy of `value` built from [`ShadowCheck::make_zero_boxed`] and its
-/// float leaves, so that no `Clone` bound is needed.
-fn copy<T: ShadowCheck + ?Sized>(value: &T) -> Box<T> {
-    let leaves = floats(value);
-    let mut copy = value.make_zero_boxed();
-    let mut source = leaves.into_iter();
-    copy.visit_floats_mut(&mut |mut leaf| {
-        if let Some(value) = source.next() {
-            leaf.set(value);
-        }
-    });
-    copy
 }
 
 /// A copy of `value` with the cursor's leaf perturbed, if it falls in
@@ -239,9 +242,9 @@ fn copy<T: ShadowCheck + ?Sized>(value: &T) -> Box<T> {
 /// assert_eq!(*copy, [1.0, 2.0]);
 /// ```
 #[must_use]
-pub fn copy_perturbed<T: ShadowCheck + ?Sized>(value: &T, cursor: &mut Cursor) -> Box<T> {
-    let mut copy = copy(value);
-    copy.visit_floats_mut(&mut |leaf| cursor.visit(leaf));
+pub fn copy_perturbed<T: FloatTree + ?Sized>(value: &T, cursor: &mut Cursor) -> Box<T> {
+    let mut copy = value.copy_boxed();
+    T::zip_floats([], [&mut *copy], &mut |lanes| cursor.visit(lanes));
     copy
 }
 
@@ -254,8 +257,8 @@ pub fn copy_perturbed<T: ShadowCheck + ?Sized>(value: &T, cursor: &mut Cursor) -
 /// assert!(scalar_perturbed(2.0_f64, &mut cursor) < 2.0);
 /// ```
 #[must_use]
-pub fn scalar_perturbed<F: Float + ShadowCheck>(mut value: F, cursor: &mut Cursor) -> F {
-    value.visit_floats_mut(&mut |leaf| cursor.visit(leaf));
+pub fn scalar_perturbed<F: Float + FloatTree>(mut value: F, cursor: &mut Cursor) -> F {
+    F::zip_floats([], [&mut value], &mut |lanes| cursor.visit(lanes));
     value
 }
 
@@ -323,7 +326,7 @@ pub fn add_return<F: Float, const W: usize>(loss: &mut [f64; W], value: F, seed:
 /// add_seed_dot(&mut loss, &[2.0_f64, 3.0][..], &[vec![1.0, 10.0]]);
 /// assert_eq!(loss, [32.0]);
 /// ```
-pub fn add_seed_dot<T: ShadowCheck + ?Sized, const W: usize>(
+pub fn add_seed_dot<T: FloatTree + ?Sized, const W: usize>(
     loss: &mut [f64; W],
     value: &T,
     seeds: &[Vec<f64>; W],
@@ -343,13 +346,15 @@ pub fn add_seed_dot<T: ShadowCheck + ?Sized, const W: usize>(
 /// accumulate(&mut shadow, &[0.5, 2.0]);
 /// assert_eq!(shadow, [1.5, 3.0]);
 /// ```
-pub fn accumulate<T: ShadowCheck + ?Sized>(shadow: &mut T, gradient: &[f64]) {
+pub fn accumulate<T: FloatTree + ?Sized>(shadow: &mut T, gradient: &[f64]) {
     let mut source = gradient.iter();
-    shadow.visit_floats_mut(&mut |mut leaf| {
-        if let Some(delta) = source.next() {
-            let value = leaf.get();
-            leaf.set(value + delta);
-        }
+    T::zip_floats([], [shadow], &mut |lanes| {
+        lanes.for_each(|[], [mut leaf]| {
+            if let Some(delta) = source.next() {
+                let value = leaf.get();
+                leaf.set(value + delta);
+            }
+        });
     });
 }
 
@@ -363,12 +368,14 @@ pub fn accumulate<T: ShadowCheck + ?Sized>(shadow: &mut T, gradient: &[f64]) {
 /// overwrite(&mut shadow, &[0.5, 2.0]);
 /// assert_eq!(shadow, [0.5, 2.0]);
 /// ```
-pub fn overwrite<T: ShadowCheck + ?Sized>(shadow: &mut T, values: &[f64]) {
+pub fn overwrite<T: FloatTree + ?Sized>(shadow: &mut T, values: &[f64]) {
     let mut source = values.iter();
-    shadow.visit_floats_mut(&mut |mut leaf| {
-        if let Some(value) = source.next() {
-            leaf.set(*value);
-        }
+    T::zip_floats([], [shadow], &mut |lanes| {
+        lanes.for_each(|[], [mut leaf]| {
+            if let Some(value) = source.next() {
+                leaf.set(*value);
+            }
+        });
     });
 }
 
@@ -423,18 +430,20 @@ impl Direction {
 /// assert_eq!(*moved, [1.5, 0.5]);
 /// ```
 #[must_use]
-pub fn copy_along<T: ShadowCheck + ?Sized>(
+pub fn copy_along<T: FloatTree + ?Sized>(
     value: &T,
     tangent: &[f64],
     direction: &Direction,
 ) -> Box<T> {
-    let mut copy = copy(value);
+    let mut copy = value.copy_boxed();
     let mut tangent = tangent.iter();
-    copy.visit_floats_mut(&mut |mut leaf| {
-        if let Some(dx) = tangent.next() {
-            let x = leaf.get();
-            leaf.set(x + direction.t * dx);
-        }
+    T::zip_floats([], [&mut *copy], &mut |lanes| {
+        lanes.for_each(|[], [mut leaf]| {
+            if let Some(dx) = tangent.next() {
+                let x = leaf.get();
+                leaf.set(x + direction.t * dx);
+            }
+        });
     });
     copy
 }
@@ -487,10 +496,11 @@ impl Scale {
     /// scale.include(&[1.0_f32][..], &[2.0]);
     /// assert_eq!(scale.step(), f64::from(f32::EPSILON).cbrt() / 2.0);
     /// ```
-    pub fn include<T: ShadowCheck + ?Sized>(&mut self, value: &T, tangent: &[f64]) {
-        let mut copy = value.make_zero_boxed();
-        copy.visit_floats_mut(&mut |leaf| self.epsilon = self.epsilon.max(leaf.epsilon()));
-        value.visit_floats(&mut |x| self.max_value = self.max_value.max(x.abs()));
+    pub fn include<T: FloatTree + ?Sized>(&mut self, value: &T, tangent: &[f64]) {
+        T::zip_floats([value], [], &mut |lanes| {
+            self.epsilon = self.epsilon.max(lanes.epsilon());
+            lanes.for_each(|[x], []| self.max_value = self.max_value.max(x.abs()));
+        });
         for dx in tangent {
             self.max_tangent = self.max_tangent.max(dx.abs());
         }
@@ -582,7 +592,7 @@ pub fn directional(scale: &Scale, mut eval: impl FnMut(&Direction) -> Vec<f64>) 
 /// assert_eq!((a, b), (vec![1.0, 2.0], vec![3.0, 4.0]));
 /// ```
 #[must_use]
-pub fn vector_lanes<T: ShadowCheck + ?Sized, const W: usize>(shadow: &T) -> [Vec<f64>; W] {
+pub fn vector_lanes<T: FloatTree + ?Sized, const W: usize>(shadow: &T) -> [Vec<f64>; W] {
     let leaves = floats(shadow);
     let lane = leaves.len() / W.max(1);
     std::array::from_fn(|index| leaves[index * lane..(index + 1) * lane].to_vec())

@@ -1,4 +1,4 @@
-use crate::{FloatMut, ShadowError};
+use crate::ShadowError;
 
 /// A type whose shadow can be checked against its primal before Enzyme
 /// reads or writes through it.
@@ -11,12 +11,14 @@ use crate::{FloatMut, ShadowError};
 /// makes that assumption checkable: [`check_shadow`](Self::check_shadow)
 /// compares the two values and refuses any difference in structure.
 ///
-/// The other methods give every checked type what a derivative needs around
-/// the check: a zeroed shadow of the right shape ([`make_zero`](Self::make_zero)),
-/// zeroing in place ([`set_zero`](Self::set_zero)), and a walk over the float
-/// leaves used by the finite-difference [reference backend](mod@crate::reference).
+/// The trait holds only what carries safety: the check and
+/// [`CHECK_IS_NOOP`](Self::CHECK_IS_NOOP). What a derivative needs around the
+/// check, a zeroed shadow of the right shape, zeroing in place and walks over
+/// the float leaves, is the safe [`FloatTree`](crate::FloatTree), since a
+/// wrong zero or walk gives wrong numbers, never undefined behaviour.
 ///
-/// Derive it with `#[derive(ShadowCheck)]` from `autodiff_safe`.
+/// Derive it with `#[derive(ShadowCheck)]` from `autodiff_safe`, which
+/// implements both traits.
 ///
 /// ```
 /// use autodiff_safe::ShadowCheck;
@@ -55,14 +57,10 @@ use crate::{FloatMut, ShadowError};
 /// `check_shadow` returns `Ok(())` for every pair of values of the type;
 /// containers skip their elements' checks on the strength of it.
 ///
-/// [`make_zero`](Self::make_zero) and [`make_zero_boxed`](Self::make_zero_boxed)
-/// must return values that pass `check_shadow` against `self`.
-/// [`visit_floats`](Self::visit_floats) and
-/// [`visit_floats_mut`](Self::visit_floats_mut) must visit the float leaves of
-/// two values that pass `check_shadow` in the same order, so that the `i`-th
-/// leaf of a primal corresponds to the `i`-th leaf of its shadow. These are
-/// correctness requirements of the reference backend; `unsafe` code in this
-/// crate relies only on `check_shadow` and `CHECK_IS_NOOP`.
+/// That is all an implementor promises. Nothing `unsafe` relies on the type's
+/// [`FloatTree`](crate::FloatTree) impl: a `make_zero` whose result fails the
+/// check is refused by the check like any other shadow, and walks that pair
+/// the wrong leaves give wrong gradients, not undefined behaviour.
 ///
 /// # ndarray and nalgebra
 ///
@@ -75,7 +73,8 @@ use crate::{FloatMut, ShadowError};
 /// Their views never implement it: an `ArrayView` or `MatrixView` shadow
 /// would be written through a shared borrow, and an `ArrayViewMut` or
 /// `MatrixViewMut` could be checked but not created by
-/// [`make_zero`](Self::make_zero). Pass the owned array by reference.
+/// [`make_zero`](crate::FloatTree::make_zero). Pass the owned array by
+/// reference.
 ///
 /// # Implementation
 ///
@@ -89,10 +88,14 @@ use crate::{FloatMut, ShadowError};
 /// segment on the way out ([`ShadowError::in_field`], [`ShadowError::at_index`],
 /// [`ShadowError::in_variant`]).
 ///
+/// Only `check_shadow` is written by hand; the copies, zeros and walks come
+/// from `#[derive(FloatTree)]`, which forwards to the fields:
+///
 /// ```
-/// use autodiff_safe::{FloatMut, ShadowCheck, ShadowError};
+/// use autodiff_safe::{FloatTree, ShadowCheck, ShadowError};
 ///
 /// /// A row-major matrix whose code indexes `data[r * cols + c]`.
+/// #[derive(FloatTree)]
 /// pub struct Matrix {
 ///     rows: usize,
 ///     cols: usize,
@@ -102,8 +105,7 @@ use crate::{FloatMut, ShadowError};
 /// // SAFETY: `check_shadow` compares both dimensions and the length of the
 /// // only buffer, which is all that `Matrix`'s code uses to address memory;
 /// // `f64` elements need no further check, so `CHECK_IS_NOOP` stays false
-/// // only because lengths can differ. `make_zero` copies the dimensions and
-/// // allocates `data` with the primal's length.
+/// // only because lengths can differ.
 /// unsafe impl ShadowCheck for Matrix {
 ///     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
 ///         if (self.rows, self.cols) != (shadow.rows, shadow.cols) {
@@ -114,18 +116,6 @@ use crate::{FloatMut, ShadowError};
 ///         }
 ///         self.data.check_shadow(&shadow.data).map_err(|e| e.in_field("data"))
 ///     }
-///     fn make_zero(&self) -> Self {
-///         Matrix { rows: self.rows, cols: self.cols, data: self.data.make_zero() }
-///     }
-///     fn make_zero_boxed(&self) -> Box<Self> {
-///         Box::new(self.make_zero())
-///     }
-///     fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-///         self.data.visit_floats(visitor);
-///     }
-///     fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-///         self.data.visit_floats_mut(visitor);
-///     }
 /// }
 ///
 /// let m = Matrix { rows: 2, cols: 2, data: vec![1.0; 4] };
@@ -134,12 +124,19 @@ use crate::{FloatMut, ShadowError};
 ///     m.check_shadow(&wrong).unwrap_err().to_string(),
 ///     "shadow does not match its primal: primal has shape [2, 2], shadow has shape [1, 4]",
 /// );
+/// let zero = m.make_zero(); // from `FloatTree`
+/// assert!(m.check_shadow(&zero).is_ok());
+/// assert_eq!((zero.rows, zero.cols, zero.data), (2, 2, vec![0.0; 4]));
 /// ```
+///
+/// A type with only the `unsafe impl` can be checked, but it cannot be a
+/// field of a derived type, nor use `make_zero` or the reference backend,
+/// until it also implements [`FloatTree`](crate::FloatTree).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `autodiff_safe::ShadowCheck`, so its shadow cannot be checked",
     label = "this shadow's structure cannot be checked against its primal",
     note = "autodiff_safe checks every shadow against its primal before a derivative may read or write through it",
-    note = "derive it with `#[derive(autodiff_safe::ShadowCheck)]`, implement it by hand with `unsafe impl autodiff_safe::ShadowCheck` (see its `# Safety` section), or write the activity as `unsafe(Duplicated)` / `unsafe(Dual)` to get an unchecked `unsafe fn` derivative",
+    note = "derive it with `#[derive(autodiff_safe::ShadowCheck)]` (which implements `FloatTree` too), implement it by hand with `unsafe impl autodiff_safe::ShadowCheck` (see its `# Safety` section; only `check_shadow` is required) next to `#[derive(autodiff_safe::FloatTree)]`, or write the activity as `unsafe(Duplicated)` / `unsafe(Dual)` to get an unchecked `unsafe fn` derivative",
     note = "shared references, raw pointers, `Cell`, `RefCell`, `UnsafeCell` and `dyn Trait` never implement it: a reverse pass would write the shadow through `&`, through aliased memory, or through a layout nobody can check"
 )]
 pub unsafe trait ShadowCheck {
@@ -176,74 +173,4 @@ pub unsafe trait ShadowCheck {
     /// Returns a [`ShadowError`] for the first length, shape or variant that
     /// differs.
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError>;
-
-    /// A new shadow of the same structure with every float `0.0`.
-    ///
-    /// Non-float data (integers, `bool`, `char`, strings) is copied, so the
-    /// result always passes [`check_shadow`](Self::check_shadow).
-    ///
-    /// ```
-    /// use autodiff_safe::ShadowCheck;
-    ///
-    /// assert_eq!(vec![1.5_f64, -2.0].make_zero(), vec![0.0, 0.0]);
-    /// ```
-    #[must_use]
-    fn make_zero(&self) -> Self
-    where
-        Self: Sized;
-
-    /// [`make_zero`](Self::make_zero) behind a `Box`, for unsized types such
-    /// as `[f64]` and `str`.
-    ///
-    /// ```
-    /// use autodiff_safe::ShadowCheck;
-    ///
-    /// let x: &[f64] = &[1.0, 2.0, 3.0];
-    /// assert_eq!(&*x.make_zero_boxed(), &[0.0, 0.0, 0.0]);
-    /// ```
-    #[must_use]
-    fn make_zero_boxed(&self) -> Box<Self>;
-
-    /// Sets every float to `0.0` in place, without reallocating.
-    ///
-    /// Reverse-mode derivatives *add* into their input shadows; reset a shadow
-    /// with this between passes.
-    ///
-    /// ```
-    /// use autodiff_safe::ShadowCheck;
-    ///
-    /// let mut grad = vec![0.25_f64, 4.0];
-    /// grad.set_zero();
-    /// assert_eq!(grad, [0.0, 0.0]);
-    /// ```
-    fn set_zero(&mut self) {
-        self.visit_floats_mut(&mut |mut leaf| leaf.set(0.0));
-    }
-
-    /// Calls `visitor` with every float leaf, widened to `f64`, in traversal
-    /// order.
-    ///
-    /// ```
-    /// use autodiff_safe::ShadowCheck;
-    ///
-    /// let mut seen = Vec::new();
-    /// (1.0_f32, vec![2.0_f64, 3.0]).visit_floats(&mut |x| seen.push(x));
-    /// assert_eq!(seen, [1.0, 2.0, 3.0]);
-    /// ```
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64));
-
-    /// Calls `visitor` with a mutable handle to every float leaf, in the same
-    /// order as [`visit_floats`](Self::visit_floats).
-    ///
-    /// ```
-    /// use autodiff_safe::ShadowCheck;
-    ///
-    /// let mut x = [1.0_f64, 2.0];
-    /// x.visit_floats_mut(&mut |mut leaf| {
-    ///     let v = leaf.get();
-    ///     leaf.set(2.0 * v);
-    /// });
-    /// assert_eq!(x, [2.0, 4.0]);
-    /// ```
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>));
 }

@@ -376,7 +376,7 @@ fn chunk_size_zero_panics() {
 }
 
 #[test]
-#[should_panic(expected = "changed the number of float leaves")]
+#[should_panic(expected = "changed the structure of a gradient shadow")]
 fn a_closure_that_grows_its_shadow_is_caught() {
     let model = vec![0.0];
     let samples = [0_usize, 1, 2];

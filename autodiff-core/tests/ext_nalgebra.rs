@@ -7,7 +7,7 @@
 )]
 
 use autodiff_core::reference::floats;
-use autodiff_core::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_core::{FloatTree, Mismatch, PathSegment, ShadowCheck, check, make_zero, set_zero};
 use nalgebra::{
     DMatrix, DVector, Dyn, Matrix2x3, Matrix3, OMatrix, RowDVector, SMatrix, U2, U3, Vector3,
 };
@@ -133,6 +133,36 @@ fn floats_are_visited_in_column_major_order() {
         leaf.set(2.0 * x);
     });
     assert_eq!(doubled, &m * 2.0);
+}
+
+#[test]
+fn matrices_are_one_slice_copied_and_named_by_column_major_index() {
+    let m = DMatrix::from_row_slice(2, 3, &[1.0_f64, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    let mut lengths = Vec::new();
+    DMatrix::zip_floats([&m, &m], [], &mut |lanes| lengths.push(lanes.len()));
+    assert_eq!(lengths, [6]);
+    let mut calls = 0;
+    DMatrix::zip_floats([&m, &DMatrix::zeros(3, 2)], [], &mut |_| calls += 1);
+    assert_eq!(calls, 0, "other shapes are not walked");
+
+    let mut target = DMatrix::<f64>::zeros(1, 1);
+    FloatTree::copy_from(&mut target, &m);
+    assert_eq!(target, m);
+    assert_eq!(*m.copy_boxed(), m);
+    let mut path = Vec::new();
+    assert!(m.leaf_path(1, &mut path));
+    assert_eq!(path, [PathSegment::Index(1)]);
+
+    let s = Matrix2x3::new(1.0_f64, 2.0, 3.0, 4.0, 5.0, 6.0);
+    let mut sum = Matrix2x3::<f64>::zeros();
+    Matrix2x3::zip_floats([&s, &s], [&mut sum], &mut |lanes| {
+        lanes.for_each(|[a, b], [mut sum]| sum.set(a + b));
+    });
+    assert_eq!(sum, s * 2.0);
+    let mut fixed = Matrix2x3::<f64>::zeros();
+    FloatTree::copy_from(&mut fixed, &s);
+    assert_eq!(fixed, s);
+    assert_eq!(s.leaf_count(), 6);
 }
 
 mod derivatives {

@@ -7,7 +7,9 @@
 )]
 
 use autodiff_core::reference::floats;
-use autodiff_core::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_core::{
+    FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, check, make_zero, set_zero,
+};
 use ndarray::{Array, Array0, Array1, Array2, Array3, ArrayD, Axis, IxDyn, ShapeBuilder, array, s};
 
 fn message<T: ShadowCheck>(primal: &T, shadow: &T) -> String {
@@ -245,6 +247,73 @@ fn floats_are_visited_in_logical_order_for_every_layout() {
         leaf.set(2.0 * x);
     });
     assert_eq!(doubled, &f * 2.0);
+}
+
+#[test]
+fn a_standard_layout_array_is_one_slice_and_other_layouts_go_element_by_element() {
+    let c = Array2::from_shape_fn((2, 3), |(i, j)| (3 * i + j) as f64);
+    let f = Array2::from_shape_fn((2, 3).f(), |(i, j)| (3 * i + j) as f64);
+    let mut lengths = Vec::new();
+    Array2::zip_floats([&c, &c], [], &mut |lanes| lengths.push(lanes.len()));
+    assert_eq!(lengths, [6]);
+    lengths.clear();
+    Array2::zip_floats([&f], [], &mut |lanes| lengths.push(lanes.len()));
+    assert_eq!(lengths, [1; 6]);
+
+    // y = a + b, pairing elements by multi-index whatever the layouts.
+    let mut y = Array2::<f64>::zeros((2, 3));
+    Array2::zip_floats([&c, &f], [&mut y], &mut |lanes| {
+        lanes.for_each(|[a, b], [mut y]| y.set(a + b));
+    });
+    assert_eq!(y, &c * 2.0);
+    assert_eq!(c.leaf_count(), 6);
+
+    // Other shapes: nothing walked.
+    let mut calls = 0;
+    Array2::zip_floats([&c, &Array2::zeros((3, 2))], [], &mut |_| calls += 1);
+    assert_eq!(calls, 0);
+
+    let mut zeroed = f.clone();
+    zeroed.set_zero();
+    assert_eq!(zeroed.strides(), [1, 2]);
+    assert!(zeroed.iter().all(|&x| x == 0.0));
+}
+
+#[test]
+fn array_copies_keep_the_layout_and_paths_are_logical_indices() {
+    let f = Array2::from_shape_fn((2, 3).f(), |(i, j)| (3 * i + j) as f64);
+    let copy = f.copy_boxed();
+    assert_eq!((*copy).clone(), f);
+    assert_eq!(copy.strides(), f.strides());
+
+    let mut target = Array2::<f64>::zeros((2, 3).f());
+    let before = target.as_ptr();
+    target.copy_from(&f);
+    assert_eq!(
+        (target.as_ptr(), &target),
+        (before, &f),
+        "same layout: in place"
+    );
+    let mut other_shape = Array2::<f64>::zeros((3, 3));
+    other_shape.copy_from(&f);
+    assert_eq!(other_shape, f);
+    assert_eq!(other_shape.strides(), f.strides());
+
+    let nested = array![vec![1.0_f64], vec![2.0, 3.0]];
+    let mut path = Vec::new();
+    assert!(nested.leaf_path(2, &mut path));
+    assert_eq!(path, [PathSegment::Index(1), PathSegment::Index(1)]);
+    let mut path = Vec::new();
+    assert!(f.leaf_path(4, &mut path));
+    assert_eq!(path, [PathSegment::Index(4)]);
+    assert!(!f.leaf_path(6, &mut path));
+
+    let mut calls = 0;
+    Array1::zip_floats([&array![1.0_f32, 2.0]], [], &mut |lanes| {
+        calls += 1;
+        assert!(matches!(lanes, Lanes::F32 { .. }));
+    });
+    assert_eq!(calls, 1);
 }
 
 #[test]

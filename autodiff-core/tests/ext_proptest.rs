@@ -11,7 +11,7 @@
 #[cfg(feature = "ndarray")]
 mod ndarray_layouts {
     use autodiff_core::reference::floats;
-    use autodiff_core::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+    use autodiff_core::{FloatTree, Mismatch, ShadowCheck, check, make_zero, set_zero};
     use ndarray::{ArrayD, IxDyn, ShapeBuilder, Slice};
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;

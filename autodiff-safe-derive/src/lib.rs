@@ -1,4 +1,6 @@
-//! Procedural macros of [`autodiff-safe`](https://docs.rs/autodiff-safe).
+//! Procedural macros of [`autodiff-safe`](https://docs.rs/autodiff-safe):
+//! `#[derive(ShadowCheck)]`, `#[derive(FloatTree)]` and the checked
+//! `#[autodiff_reverse]` / `#[autodiff_forward]` / `#[autodiff]` attributes.
 //!
 //! Depend on `autodiff-safe`, not on this crate: the generated code names
 //! `::autodiff_safe`, and the facade pins this crate's exact version.
@@ -13,12 +15,14 @@ mod types;
 
 use proc_macro::TokenStream;
 
-/// Derives `autodiff_safe::ShadowCheck` for a struct or enum: variants are
-/// compared, then every field is checked by its own impl, in declaration
-/// order. `#[shadow(unsafe(skip))]` excludes a field.
+/// Derives `autodiff_safe::ShadowCheck` and `autodiff_safe::FloatTree` for a
+/// struct or enum: variants are compared, then every field is checked by its
+/// own impl, in declaration order; the copies, zeros and float walks forward
+/// to the fields in the same order. `#[shadow(unsafe(skip))]` excludes a
+/// field.
 ///
 /// ```
-/// use autodiff_safe::{check, ShadowCheck};
+/// use autodiff_safe::{check, FloatTree, ShadowCheck};
 ///
 /// #[derive(ShadowCheck)]
 /// struct Layer { w: Vec<f64>, b: Vec<f64> }
@@ -26,11 +30,43 @@ use proc_macro::TokenStream;
 /// let layer = Layer { w: vec![1.0; 4], b: vec![0.0; 2] };
 /// let err = check(&layer, &Layer { w: vec![0.0; 4], b: vec![0.0] }).unwrap_err();
 /// assert_eq!(err.path(), ".b");
+/// assert!(check(&layer, &layer.make_zero()).is_ok());
 /// ```
 #[proc_macro_derive(ShadowCheck, attributes(shadow))]
 pub fn derive_shadow_check(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    derive::derive(&input)
+    derive::derive(&input, derive::Derive::ShadowCheck)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives only the safe `autodiff_safe::FloatTree`, for a type whose
+/// `unsafe impl ShadowCheck` is written by hand: copies, zeros, float walks
+/// and leaf paths forward to the fields in declaration order.
+/// `#[shadow(unsafe(skip))]` fields are cloned and not walked.
+///
+/// ```
+/// use autodiff_safe::{FloatTree, ShadowCheck, ShadowError};
+///
+/// #[derive(FloatTree)]
+/// struct Grid { n: usize, cells: Vec<f64> }
+///
+/// // SAFETY: `cells` is the only buffer and its length the only thing
+/// // `Grid`'s code addresses memory with.
+/// unsafe impl ShadowCheck for Grid {
+///     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
+///         self.cells.check_shadow(&shadow.cells).map_err(|e| e.in_field("cells"))
+///     }
+/// }
+///
+/// let grid = Grid { n: 2, cells: vec![1.0; 4] };
+/// let zero = grid.make_zero();
+/// assert_eq!((zero.n, zero.cells), (2, vec![0.0; 4]));
+/// ```
+#[proc_macro_derive(FloatTree, attributes(shadow))]
+pub fn derive_float_tree(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    derive::derive(&input, derive::Derive::FloatTree)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

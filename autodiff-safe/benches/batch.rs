@@ -28,7 +28,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use autodiff_safe::batch::Batch;
-use autodiff_safe::{ShadowCheck, autodiff_reverse, make_zero};
+use autodiff_safe::{FloatTree, ShadowCheck, autodiff_reverse, make_zero};
 use criterion::{BenchmarkId, Criterion};
 
 /// Samples per batch.

@@ -9,6 +9,8 @@
 //! `use autodiff_safe::*;`: the attributes take the same arguments and
 //! generate the same signatures, and every generated derivative checks each
 //! shadow against its primal with [`ShadowCheck`] before anything runs.
+//! Zeroed shadows, copies and float walks come from the safe [`FloatTree`];
+//! `#[derive(ShadowCheck)]` implements both.
 //!
 //! ```
 //! use autodiff_safe::{autodiff_reverse, make_zero, ShadowCheck};
@@ -109,6 +111,8 @@ compile_error!(
 
 #[doc(hidden)]
 pub use autodiff_core::__private;
+#[cfg(feature = "argmin")]
+pub use autodiff_core::argmin;
 /// The float scalars, `f32` and `f64`: the bound the derivatives of generic
 /// functions put on their `Active` and dual float types.
 ///
@@ -122,23 +126,24 @@ pub use autodiff_core::__private;
 /// ```
 pub use autodiff_core::reference::Float;
 pub use autodiff_core::{
-    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, batch, check, make_zero, reference,
-    set_zero,
+    FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, axpy, axpy_masked,
+    batch, check, dot, fill, make_zero, norm, reference, scale, set_zero, zip_map,
 };
-#[cfg(feature = "argmin")]
-pub use autodiff_core::argmin;
 #[doc(hidden)]
 pub use autodiff_safe_derive::__autodiff_context;
 pub use autodiff_safe_derive::{
     autodiff, autodiff_forward, autodiff_impl, autodiff_reverse, autodiff_trait,
 };
 
-/// Derives [`ShadowCheck`](trait@ShadowCheck) for a struct or enum.
+/// Derives [`ShadowCheck`](trait@ShadowCheck) and
+/// [`FloatTree`](trait@FloatTree) for a struct or enum.
 ///
 /// The derived check compares enum variants, then checks every field with
 /// the field type's own impl, in declaration order, naming the path to the
-/// first mismatch. Type parameters used by fields are bounded by
-/// `ShadowCheck`; parameters used only in `PhantomData` are not.
+/// first mismatch. The derived `FloatTree` copies, zeroes and walks the
+/// fields in the same order. Type parameters used by fields are bounded by
+/// `ShadowCheck` in the one impl and by `FloatTree` in the other; parameters
+/// used only in `PhantomData` are not.
 ///
 /// ```
 /// use autodiff_safe::{check, ShadowCheck};
@@ -165,12 +170,12 @@ pub use autodiff_safe_derive::{
 /// # Excluding a field
 ///
 /// `#[shadow(unsafe(skip))]` leaves a field out of the check, the zeroing and
-/// the float walk; `make_zero` clones it. It is spelled `unsafe` because the
+/// the float walk; `make_zero` and the copies clone it. It is spelled `unsafe` because the
 /// derive's promise then rests on you: no derivative may read or write that
 /// field's shadow. Justify it in a `// SAFETY:` comment.
 ///
 /// ```
-/// use autodiff_safe::ShadowCheck;
+/// use autodiff_safe::{FloatTree, ShadowCheck};
 ///
 /// #[derive(ShadowCheck)]
 /// struct Model {
@@ -186,6 +191,28 @@ pub use autodiff_safe_derive::{
 ///
 /// Unions are refused: nothing records which field is live.
 pub use autodiff_safe_derive::ShadowCheck;
+
+/// Derives only [`FloatTree`](trait@FloatTree), for a type whose
+/// `unsafe impl ShadowCheck` is written by hand (see the trait's
+/// `# Implementation` section): copies, zeros, float walks and leaf paths
+/// forward to the fields in declaration order. Type parameters used by
+/// fields are bounded by `FloatTree`; `#[shadow(unsafe(skip))]` fields are
+/// cloned and not walked.
+///
+/// ```
+/// use autodiff_safe::{FloatTree, PathSegment};
+///
+/// #[derive(FloatTree)]
+/// struct Stats { mean: Vec<f64>, count: u32 }
+///
+/// let s = Stats { mean: vec![1.0, 2.0], count: 3 };
+/// let zero = s.make_zero();
+/// assert_eq!((zero.mean, zero.count), (vec![0.0, 0.0], 3));
+/// let mut path = Vec::new();
+/// assert!(s.leaf_path(1, &mut path));
+/// assert_eq!(path, [PathSegment::Field("mean"), PathSegment::Index(1)]);
+/// ```
+pub use autodiff_safe_derive::FloatTree;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -9,7 +9,7 @@
 #![allow(clippy::cast_precision_loss, reason = "sample indices are small")]
 
 use autodiff_safe::batch::Batch;
-use autodiff_safe::{ShadowCheck, autodiff_reverse, make_zero};
+use autodiff_safe::{FloatTree, ShadowCheck, autodiff_reverse, make_zero};
 
 /// Features per sample: the sample's two coordinates and their product.
 const FEATURES: usize = 3;

@@ -9,7 +9,7 @@
 
 use std::marker::PhantomData;
 
-use autodiff_safe::{PathSegment, ShadowCheck, make_zero, set_zero};
+use autodiff_safe::{FloatTree, PathSegment, ShadowCheck, make_zero, set_zero};
 
 mod common;
 

@@ -17,7 +17,7 @@
 use std::cell::Cell;
 
 use autodiff_safe::reference::floats;
-use autodiff_safe::{ShadowCheck, make_zero};
+use autodiff_safe::{FloatTree, ShadowCheck, make_zero};
 
 thread_local! {
     /// Leaves compared on this thread: tests run on threads of their own.
@@ -27,7 +27,7 @@ thread_local! {
 /// Asserts that two values have bit-identical float leaves (and the same
 /// number of them), counting one comparison per leaf.
 #[track_caller]
-fn assert_bits<T: ShadowCheck + ?Sized>(what: &str, safe: &T, raw: &T) {
+fn assert_bits<T: FloatTree + ?Sized>(what: &str, safe: &T, raw: &T) {
     let (safe, raw) = (floats(safe), floats(raw));
     assert_eq!(safe.len(), raw.len(), "{what}: leaf counts differ");
     for (index, (s, r)) in safe.iter().zip(&raw).enumerate() {

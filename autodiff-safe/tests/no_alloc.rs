@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use autodiff_safe::{Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_safe::{FloatTree, Lanes, Mismatch, ShadowCheck, check, make_zero, set_zero};
 
 struct Counting;
 
@@ -147,6 +147,23 @@ fn successful_check_does_not_allocate_and_failing_check_does() {
     let ((), allocations) = allocations_in(|| primal.visit_floats(&mut |x| sum += x));
     assert_eq!(allocations, 0, "visit_floats allocated");
     assert!(sum > 0.0);
+    let (count, allocations) = allocations_in(|| black_box(&primal).leaf_count());
+    assert_eq!(allocations, 0, "leaf_count allocated");
+    assert_eq!(count, leaves);
+    let ((), allocations) = allocations_in(|| {
+        Model::zip_floats([&primal], [&mut shadow], &mut |lanes| {
+            if let Lanes::F64 {
+                read: [x],
+                write: [y],
+            } = lanes
+            {
+                y.copy_from_slice(x);
+            }
+        });
+    });
+    assert_eq!(allocations, 0, "zip_floats allocated");
+    assert_eq!(shadow.fixed, primal.fixed);
+    set_zero(&mut shadow);
 
     // The counter works: a failing check records its path on the heap.
     if let Activation::Table(table) = &mut shadow.layers[47].activation {

@@ -100,7 +100,7 @@ fn forward_struct_state_counter_and_accumulator() {
 /// workspace that the result does not read back (reading it back would make
 /// `Const` an activity mistake: no derivative flows through it).
 #[autodiff_reverse(d_step, Duplicated, Duplicated, Const, Active)]
-fn step(w: &[f64], state: &mut [f64], scratch: &mut Vec<f64>) -> f64 {
+fn step(w: &[f64], state: &mut [f64], scratch: &mut [f64]) -> f64 {
     // Written in place: this Enzyme refuses to differentiate a reallocation.
     for ((s, wi), out) in state.iter_mut().zip(w).zip(scratch.iter_mut()) {
         *s = *s * wi + 1.0;

@@ -9,7 +9,8 @@
 use std::marker::PhantomData;
 
 use autodiff_safe::{
-    FloatMut, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero, set_zero,
+    FloatMut, FloatTree, Mismatch, PathSegment, ShadowCheck, ShadowError, check, make_zero,
+    set_zero,
 };
 
 mod common;

@@ -5,7 +5,7 @@
 //! [`cross_crate`] holds a derivative that other crates call. Besides it,
 //! nothing here is differentiated: [`Rng`] makes deterministic synthetic
 //! data without the `rand` crate, [`Momentum`] takes gradient-descent steps
-//! on any model with a `ShadowCheck` impl, and [`Progress`] draws a progress
+//! on any model with `ShadowCheck` and `FloatTree` impls, and [`Progress`] draws a progress
 //! bar.
 
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
@@ -15,7 +15,7 @@ pub mod cross_crate;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use autodiff_safe::{ShadowCheck, check, make_zero};
+use autodiff_safe::{FloatTree, ShadowCheck, check, make_zero};
 
 /// A tiny deterministic pseudo-random generator (`SplitMix64`), so that every
 /// run of an example sees the same data.
@@ -181,8 +181,8 @@ impl Progress {
 ///
 /// It works for any struct or enum with `#[derive(ShadowCheck)]`: the
 /// velocity is a [`make_zero`] copy of the model, and the floats of the
-/// model, its gradient and the velocity are walked in the same order with
-/// [`ShadowCheck::visit_floats`] and [`ShadowCheck::visit_floats_mut`].
+/// gradient (read), the velocity and the model (written) are walked together
+/// by one [`FloatTree::zip_floats`], a whole `Vec<f64>` at a time.
 ///
 /// ```
 /// use autodiff_safe_examples::Momentum;
@@ -200,10 +200,9 @@ pub struct Momentum<T> {
     velocity: T,
     learning_rate: f64,
     decay: f64,
-    scratch: Vec<f64>,
 }
 
-impl<T: ShadowCheck> Momentum<T> {
+impl<T: ShadowCheck + FloatTree> Momentum<T> {
     /// A descent on models shaped like `model`, at rest. `momentum` is the
     /// fraction of the velocity kept from one step to the next.
     #[must_use]
@@ -212,7 +211,6 @@ impl<T: ShadowCheck> Momentum<T> {
             velocity: make_zero(model),
             learning_rate,
             decay: momentum,
-            scratch: Vec::new(),
         }
     }
 
@@ -226,20 +224,11 @@ impl<T: ShadowCheck> Momentum<T> {
             panic!("Momentum::step: the gradient does not match the model: {error}");
         }
         let (learning_rate, momentum) = (self.learning_rate, self.decay);
-        let scratch = &mut self.scratch;
-        scratch.clear();
-        grad.visit_floats(&mut |g| scratch.push(g));
-        let mut grads = scratch.iter();
-        self.velocity.visit_floats_mut(&mut |mut v| {
-            let g = grads.next().copied().unwrap_or(0.0);
-            v.set(momentum * v.get() - learning_rate * g);
-        });
-        scratch.clear();
-        self.velocity.visit_floats(&mut |v| scratch.push(v));
-        let mut steps = scratch.iter();
-        model.visit_floats_mut(&mut |mut x| {
-            let v = steps.next().copied().unwrap_or(0.0);
-            x.set(x.get() + v);
+        T::zip_floats([grad], [&mut self.velocity, model], &mut |lanes| {
+            lanes.for_each(|[g], [mut v, mut x]| {
+                v.set(momentum * v.get() - learning_rate * g);
+                x.set(x.get() + v.get());
+            });
         });
     }
 }

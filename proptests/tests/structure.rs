@@ -7,6 +7,10 @@
 //!   is the swapped check with both sides of the mismatch swapped.
 //! - `zero_*`: `make_zero` passes `check` and holds only zeros; `set_zero`
 //!   keeps every buffer (address and capacity) and leaves only zeros.
+//! - `tree_*`: `FloatTree`'s walks visit the oracle's float leaves in the
+//!   oracle's order, `leaf_path` names every one of them, and `copy_from`
+//!   and `copy_boxed` reproduce the primal's structure, floats and integers
+//!   from any shadow.
 
 #![allow(
     clippy::float_cmp,
@@ -17,8 +21,10 @@ mod common;
 
 use std::fmt::Debug;
 
-use autodiff_safe::{Mismatch, ShadowCheck, check, make_zero, set_zero};
-use autodiff_safe_proptests::{Found, Oracle, Walk, allocations, first_mismatch, float_leaves};
+use autodiff_safe::{FloatTree, Mismatch, ShadowCheck, check, make_zero, set_zero};
+use autodiff_safe_proptests::{
+    Found, Item, Oracle, Walk, allocations, first_mismatch, float_leaves, snapshot,
+};
 use common::{
     array_f64, boxed_f32, config, model, node, option_vec_f64, shape, vec_f64, vec_vec_f64,
     with_shadow,
@@ -94,7 +100,7 @@ fn agrees_both_ways<T: ShadowCheck + Oracle + Debug>(
 /// allocation and leaves only zeros.
 fn zeroes<T>(primal: &T) -> Result<(), TestCaseError>
 where
-    T: ShadowCheck + Oracle + Walk + Clone + Debug,
+    T: ShadowCheck + FloatTree + Oracle + Walk + Clone + Debug,
 {
     let zero = make_zero(primal);
     prop_assert!(
@@ -123,6 +129,67 @@ where
         leaves
     );
     prop_assert_eq!(first_mismatch(primal, &value), None);
+    Ok(())
+}
+
+/// Everything observable but the allocations: structure, float bits and
+/// integers.
+fn contents<T: Walk + ?Sized>(value: &T) -> Vec<Item> {
+    snapshot(value)
+        .into_iter()
+        .filter(|item| !matches!(item, Item::Alloc { .. }))
+        .collect()
+}
+
+/// The bits of floats widened to `f64`, so that NaNs compare.
+fn bits(floats: &[f64]) -> Vec<u64> {
+    floats.iter().map(|x| x.to_bits()).collect()
+}
+
+/// `FloatTree` against the oracle: the walks, the leaf paths and the copies.
+fn trees<T>(primal: &T, shadow: &T) -> Result<(), TestCaseError>
+where
+    T: ShadowCheck + FloatTree + Oracle + Walk + Clone + Debug,
+{
+    let leaves = float_leaves(primal);
+    prop_assert_eq!(primal.leaf_count(), leaves.len());
+    let mut visited = Vec::new();
+    primal.visit_floats(&mut |x| visited.push(x));
+    prop_assert_eq!(bits(&visited), bits(&leaves));
+
+    // The two-value walk copies the primal's floats into its zero, a slice
+    // at a time, without an empty or mismatched slice.
+    let mut zero = make_zero(primal);
+    let mut bad_lanes = 0;
+    T::zip_floats([primal], [&mut zero], &mut |lanes| {
+        if lanes.is_empty() {
+            bad_lanes += 1;
+        }
+        lanes.for_each(|[x], [mut y]| y.set(x));
+    });
+    prop_assert_eq!(bad_lanes, 0);
+    prop_assert_eq!(contents(&zero), contents(primal));
+
+    for leaf in 0..leaves.len() {
+        let mut path = Vec::new();
+        prop_assert!(
+            primal.leaf_path(leaf, &mut path),
+            "no path to leaf {}",
+            leaf
+        );
+    }
+    prop_assert!(!primal.leaf_path(leaves.len(), &mut Vec::new()));
+
+    let mut copy = shadow.clone();
+    copy.copy_from(primal);
+    prop_assert_eq!(
+        contents(&copy),
+        contents(primal),
+        "copy_from into {:?}",
+        shadow
+    );
+    prop_assert!(check(primal, &copy).is_ok());
+    prop_assert_eq!(contents(&*primal.copy_boxed()), contents(primal));
     Ok(())
 }
 
@@ -207,6 +274,46 @@ proptest! {
     #[test]
     fn zero_model(primal in model(2)) {
         zeroes(&primal)?;
+    }
+
+    #[test]
+    fn tree_vec_f64((primal, shadow) in with_shadow(vec_f64(), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_vec_vec_f64((primal, shadow) in with_shadow(vec_vec_f64(), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_option_vec_f64((primal, shadow) in with_shadow(option_vec_f64(), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_boxed_f32((primal, shadow) in with_shadow(boxed_f32(), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_array_f64((primal, shadow) in with_shadow(array_f64(), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_enum((primal, shadow) in with_shadow(shape(), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_tree((primal, shadow) in with_shadow(node(3), 0, 3)) {
+        trees(&primal, &shadow)?;
+    }
+
+    #[test]
+    fn tree_model((primal, shadow) in with_shadow(model(2), 0, 3)) {
+        trees(&primal, &shadow)?;
     }
 }
 

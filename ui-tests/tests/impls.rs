@@ -1,6 +1,7 @@
-//! Which types implement `ShadowCheck`, checked at compile time: owned data
-//! whose structure can be compared does; shared references, raw pointers,
-//! interior mutability, shared ownership and trait objects never do.
+//! Which types implement `ShadowCheck` and `FloatTree`, checked at compile
+//! time: owned data whose structure can be compared does; shared references,
+//! raw pointers, interior mutability, shared ownership and trait objects
+//! never do.
 
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
@@ -8,7 +9,7 @@ use std::marker::PhantomData;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use autodiff_safe::ShadowCheck;
+use autodiff_safe::{FloatTree, ShadowCheck};
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 
 #[derive(ShadowCheck)]
@@ -83,3 +84,29 @@ assert_not_impl_any!([*const f64; 2]: ShadowCheck);
 // User types without the derive, and generic ones over such types.
 assert_not_impl_any!(NotDerived: ShadowCheck);
 assert_not_impl_any!(Generic<Rc<f64>>: ShadowCheck);
+
+// `FloatTree`, the safe half, exists for every type with `ShadowCheck`, and
+// for the same reasons not for the others.
+assert_impl_all!(f64: FloatTree);
+assert_impl_all!(u8: FloatTree);
+assert_impl_all!((): FloatTree);
+assert_impl_all!(Vec<Vec<f32>>: FloatTree);
+assert_impl_all!([[f64; 2]; 3]: FloatTree);
+assert_impl_all!(Box<[f32]>: FloatTree);
+assert_impl_all!(Option<Vec<f64>>: FloatTree);
+assert_impl_all!(Result<f64, Vec<f64>>: FloatTree);
+assert_impl_all!((f64, f32, [f64; 2], Option<f64>): FloatTree);
+assert_impl_all!(String: FloatTree);
+assert_impl_all!(str: FloatTree);
+assert_impl_all!([f64]: FloatTree);
+assert_impl_all!(PhantomData<Rc<f64>>: FloatTree);
+assert_impl_all!(Derived: FloatTree);
+assert_impl_all!(Generic<f64>: FloatTree);
+assert_not_impl_any!(&f64: FloatTree);
+assert_not_impl_any!(&mut [f64]: FloatTree);
+assert_not_impl_any!(*const f64: FloatTree);
+assert_not_impl_any!(Cell<f64>: FloatTree);
+assert_not_impl_any!(Rc<f64>: FloatTree);
+assert_not_impl_any!(VecDeque<f64>: FloatTree);
+assert_not_impl_any!(NotDerived: FloatTree);
+assert_not_impl_any!(Generic<Rc<f64>>: FloatTree);

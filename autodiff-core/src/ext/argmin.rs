@@ -34,7 +34,7 @@
 //!
 //! # Parameter types
 //!
-//! `Objective<P, ..>` implements the traits for every `P: ShadowCheck`; a
+//! `Objective<P, ..>` implements the traits for every `P: FloatTree`; a
 //! solver then asks for its own math traits (`ArgminDot`, `ArgminAdd`,
 //! `ArgminL2Norm`, ...) from the `argmin-math` crate, with `f64` as the
 //! float type, since the cost is an `f64`. The types that have both are:
@@ -96,7 +96,7 @@ use std::marker::PhantomData;
 
 use ::argmin::core::{CostFunction, Error, Gradient};
 
-use crate::{ShadowCheck, make_zero};
+use crate::{FloatTree, make_zero};
 
 /// A cost function and its checked derivative, as an argmin problem over
 /// parameters `P` (`CostFunction` and `Gradient`, with `f64` costs).
@@ -186,7 +186,7 @@ where
 
 impl<P, C, D, R> Gradient for Objective<P, C, D>
 where
-    P: ShadowCheck, // FloatTree after the split
+    P: FloatTree,
     D: Fn(&P, &mut P) -> R,
     R: DerivativeOutput,
 {

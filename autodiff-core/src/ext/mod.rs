@@ -1,5 +1,6 @@
-//! `ShadowCheck` for the numeric ecosystem, each behind a feature of the same
-//! name (off by default; the `autodiff-safe` facade forwards them):
+//! `ShadowCheck` and `FloatTree` for the numeric ecosystem, each behind a
+//! feature of the same name (off by default; the `autodiff-safe` facade
+//! forwards them):
 //!
 //! - `ndarray`: owned arrays `Array<A, D>` of any dimension;
 //! - `nalgebra`: owned matrices and vectors, dynamically sized (`DMatrix`,

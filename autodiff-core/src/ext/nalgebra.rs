@@ -1,5 +1,5 @@
-//! `ShadowCheck` for nalgebra's owned matrices and vectors (feature
-//! `nalgebra`).
+//! `ShadowCheck` and `FloatTree` for nalgebra's owned matrices and vectors
+//! (feature `nalgebra`).
 //!
 //! # What is implemented
 //!
@@ -84,7 +84,8 @@
 
 use ::nalgebra::{ArrayStorage, Const, Dim, Matrix, RawStorage, VecStorage};
 
-use crate::{FloatMut, ShadowCheck, ShadowError};
+use crate::tree_impls::elements_leaf_path;
+use crate::{FloatTree, Lanes, PathSegment, ShadowCheck, ShadowError};
 
 /// nalgebra matrices and vectors stored in a `VecStorage` (feature
 /// `nalgebra`): `DMatrix`, `DVector`, `RowDVector` and mixed ones such as
@@ -135,6 +136,74 @@ where
         }
         check_column_major(primal, shadow)
     }
+}
+
+/// nalgebra matrices stored in a `VecStorage` (feature `nalgebra`): the walk
+/// hands the column-major storage to the element type's `zip_slices`, so a
+/// `DMatrix<f64>` is one visitor call; matrices of different shapes are not
+/// walked. `copy_from` of another shape rebuilds. (Call it as
+/// `FloatTree::copy_from(&mut m, &source)`: method syntax finds nalgebra's
+/// inherent `copy_from`, which panics on another shape.)
+///
+/// ```
+/// use autodiff_core::{FloatTree, PathSegment};
+/// use nalgebra::DMatrix;
+///
+/// let m = DMatrix::from_column_slice(2, 2, &[1.0_f64, 2.0, 3.0, 4.0]);
+/// let mut calls = 0;
+/// DMatrix::zip_floats([&m], [], &mut |_| calls += 1);
+/// assert_eq!(calls, 1);
+/// // By path: nalgebra's inherent `copy_from` wants equal shapes.
+/// let mut copy = DMatrix::<f64>::zeros(1, 3);
+/// FloatTree::copy_from(&mut copy, &m);
+/// assert_eq!(copy, m);
+/// let mut path = Vec::new();
+/// assert!(m.leaf_path(3, &mut path));
+/// assert_eq!(path, [PathSegment::Index(3)]);
+/// ```
+impl<T: FloatTree, R: Dim, C: Dim> FloatTree for Matrix<T, R, C, VecStorage<T, R, C>>
+where
+    VecStorage<T, R, C>: RawStorage<T, R, C>,
+{
+    fn copy_boxed(&self) -> Box<Self> {
+        let (nrows, ncols) = self.data.shape();
+        let data = self
+            .data
+            .as_slice()
+            .iter()
+            .map(crate::private::copy)
+            .collect();
+        Box::new(Matrix::from_data(VecStorage::new(nrows, ncols, data)))
+    }
+
+    fn copy_from(&mut self, source: &Self) {
+        if self.shape() == source.shape() {
+            self.data.as_mut_slice().copy_from(source.data.as_slice());
+        } else {
+            *self = *source.copy_boxed();
+        }
+    }
+
+    fn zip_floats<const N: usize, const W: usize>(
+        read: [&Self; N],
+        write: [&mut Self; W],
+        visitor: &mut dyn FnMut(Lanes<'_, N, W>),
+    ) {
+        let mut shapes = read
+            .iter()
+            .map(|matrix| matrix.shape())
+            .chain(write.iter().map(|matrix| matrix.shape()));
+        if let Some(first) = shapes.next()
+            && shapes.any(|shape| shape != first)
+        {
+            return;
+        }
+        T::zip_slices(
+            read.map(|matrix| matrix.data.as_slice()),
+            write.map(|matrix| matrix.data.as_mut_slice()),
+            visitor,
+        );
+    }
 
     fn make_zero(&self) -> Self {
         let (nrows, ncols) = self.data.shape();
@@ -146,17 +215,8 @@ where
         Box::new(self.make_zero())
     }
 
-    // The column-major element slice already knows how to zero and walk.
-    fn set_zero(&mut self) {
-        self.data.as_mut_slice().set_zero();
-    }
-
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.data.as_slice().visit_floats(visitor);
-    }
-
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.data.as_mut_slice().visit_floats_mut(visitor);
+    fn leaf_path(&self, leaf: usize, path: &mut Vec<PathSegment>) -> bool {
+        elements_leaf_path(self.data.as_slice(), leaf, path)
     }
 }
 
@@ -185,6 +245,44 @@ unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
         check_column_major(self.data.as_slice(), shadow.data.as_slice())
     }
+}
+
+/// Statically sized nalgebra matrices (feature `nalgebra`): the walk hands
+/// the column-major storage to the element type's `zip_slices`.
+///
+/// ```
+/// use autodiff_core::FloatTree;
+/// use nalgebra::Matrix2;
+///
+/// let m = Matrix2::new(1.0_f64, 2.0, 3.0, 4.0);
+/// let mut seen = Vec::new();
+/// m.visit_floats(&mut |x| seen.push(x));
+/// assert_eq!(seen, [1.0, 3.0, 2.0, 4.0]); // column-major
+/// ```
+impl<T: FloatTree, const R: usize, const C: usize> FloatTree
+    for Matrix<T, Const<R>, Const<C>, ArrayStorage<T, R, C>>
+{
+    fn copy_boxed(&self) -> Box<Self> {
+        Box::new(Matrix::from_data(ArrayStorage(crate::private::copy(
+            &self.data.0,
+        ))))
+    }
+
+    fn copy_from(&mut self, source: &Self) {
+        self.data.0.copy_from(&source.data.0);
+    }
+
+    fn zip_floats<const N: usize, const W: usize>(
+        read: [&Self; N],
+        write: [&mut Self; W],
+        visitor: &mut dyn FnMut(Lanes<'_, N, W>),
+    ) {
+        T::zip_slices(
+            read.map(|matrix| matrix.data.as_slice()),
+            write.map(|matrix| matrix.data.as_mut_slice()),
+            visitor,
+        );
+    }
 
     fn make_zero(&self) -> Self {
         Matrix::from_data(ArrayStorage(self.data.0.make_zero()))
@@ -194,17 +292,8 @@ unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
         Box::new(self.make_zero())
     }
 
-    // The column-major element slice already knows how to zero and walk.
-    fn set_zero(&mut self) {
-        self.data.as_mut_slice().set_zero();
-    }
-
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.data.as_slice().visit_floats(visitor);
-    }
-
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.data.as_mut_slice().visit_floats_mut(visitor);
+    fn leaf_path(&self, leaf: usize, path: &mut Vec<PathSegment>) -> bool {
+        elements_leaf_path(self.data.as_slice(), leaf, path)
     }
 }
 

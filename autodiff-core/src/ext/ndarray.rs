@@ -1,10 +1,11 @@
-//! `ShadowCheck` for ndarray's owned arrays (feature `ndarray`).
+//! `ShadowCheck` and `FloatTree` for ndarray's owned arrays (feature
+//! `ndarray`).
 //!
 //! # What is implemented
 //!
 //! `Array<A, D>` (`ArrayBase<OwnedRepr<A>, D>`) for every element type
-//! `A: ShadowCheck` and every `D: Dimension`: `Array0` to `Array6` and
-//! `ArrayD`.
+//! `A: ShadowCheck` (for `ShadowCheck`) or `A: FloatTree` (for `FloatTree`)
+//! and every `D: Dimension`: `Array0` to `Array6` and `ArrayD`.
 //!
 //! ndarray documents (on `as_ptr`) that the element at multi-index `I` of an
 //! array with strides `S` lives at offset `Σ I[k] * S[k]` from the array's
@@ -78,7 +79,8 @@
 //! - `ArrayViewMut`: an exclusively borrowed view could be checked like an
 //!   owned array, but `make_zero` has to return a `Self`, and no function can
 //!   conjure a `&mut` borrow of fresh storage for it; the reference backend
-//!   builds its perturbed copies with `make_zero` too.
+//!   builds its perturbed copies with `copy_boxed`, which has the same
+//!   problem.
 //! - `ArcArray` (shared, copy-on-write storage: the shadow's elements may be
 //!   shared with other arrays), `CowArray` (may be a view) and the raw views
 //!   (raw pointers) are left out for the same reasons.
@@ -145,7 +147,9 @@
 
 use ::ndarray::{Array, ArrayBase, Axis, Dimension, OwnedRepr, ShapeBuilder, Zip};
 
-use crate::{FloatMut, ShadowCheck, ShadowError};
+use crate::private::all_some;
+use crate::tree_impls::elements_leaf_path;
+use crate::{FloatTree, Lanes, PathSegment, ShadowCheck, ShadowError};
 
 /// Owned ndarray arrays of any dimension (feature `ndarray`).
 ///
@@ -217,6 +221,90 @@ unsafe impl<A: ShadowCheck, D: Dimension> ShadowCheck for ArrayBase<OwnedRepr<A>
         }
         Ok(())
     }
+}
+
+/// Owned ndarray arrays of any dimension (feature `ndarray`): copies and
+/// zeros keep the primal's memory layout; the walk goes in logical (`iter()`)
+/// order for every layout, the order of `[i]` in error and leaf paths.
+///
+/// Arrays in standard (row-major, contiguous) layout, where memory order is
+/// logical order, hand their elements to the element type's `zip_slices` as
+/// one slice, so an `Array2<f64>` is one visitor call; other layouts are
+/// walked element by element. Arrays of different shapes are not walked at
+/// all.
+///
+/// ```
+/// use autodiff_core::{FloatTree, PathSegment};
+/// use ndarray::{array, ShapeBuilder, Array2};
+///
+/// let w = array![[1.0_f64, 2.0], [3.0, 4.0]];
+/// let mut calls = 0;
+/// Array2::zip_floats([&w], [], &mut |_| calls += 1);
+/// assert_eq!(calls, 1);
+///
+/// let f = Array2::from_shape_vec((2, 2).f(), vec![1.0_f64, 3.0, 2.0, 4.0]).unwrap();
+/// let mut seen = Vec::new();
+/// f.visit_floats(&mut |x| seen.push(x));
+/// assert_eq!(seen, [1.0, 2.0, 3.0, 4.0]); // logical order
+///
+/// let mut path = Vec::new();
+/// assert!(w.leaf_path(2, &mut path));
+/// assert_eq!(path, [PathSegment::Index(2)]);
+/// ```
+impl<A: FloatTree, D: Dimension> FloatTree for ArrayBase<OwnedRepr<A>, D> {
+    fn copy_boxed(&self) -> Box<Self> {
+        let mut copy = zeroed_like(self);
+        copy.copy_from(self);
+        Box::new(copy)
+    }
+
+    /// In place when the shapes and the strides of every axis longer than one
+    /// element agree; otherwise `self` is replaced by a copy with `source`'s
+    /// layout.
+    fn copy_from(&mut self, source: &Self) {
+        if self.shape() == source.shape()
+            && !strides_differ(self.shape(), self.strides(), source.strides())
+        {
+            Zip::from(&mut *self)
+                .and(source)
+                .for_each(|target, source| FloatTree::copy_from(target, source));
+        } else {
+            *self = *source.copy_boxed();
+        }
+    }
+
+    fn zip_floats<const R: usize, const W: usize>(
+        read: [&Self; R],
+        mut write: [&mut Self; W],
+        visitor: &mut dyn FnMut(Lanes<'_, R, W>),
+    ) {
+        let mut shapes = read
+            .iter()
+            .map(|array| array.shape())
+            .chain(write.iter().map(|array| array.shape()));
+        if let Some(first) = shapes.next()
+            && shapes.any(|shape| shape != first)
+        {
+            return;
+        }
+        // `as_slice` is the standard layout only, where memory order is
+        // logical order.
+        if let (Some(read), Some(write)) = (
+            all_some(read.map(|array| array.as_slice())),
+            all_some(write.each_mut().map(|array| array.as_slice_mut())),
+        ) {
+            A::zip_slices(read, write, visitor);
+            return;
+        }
+        let mut readers = read.map(|array| array.iter());
+        let mut writers = write.each_mut().map(|array| array.iter_mut());
+        while let (Some(read), Some(write)) = (
+            all_some(readers.each_mut().map(Iterator::next)),
+            all_some(writers.each_mut().map(Iterator::next)),
+        ) {
+            A::zip_floats(read, write, visitor);
+        }
+    }
 
     fn make_zero(&self) -> Self {
         zeroed_like(self)
@@ -227,17 +315,15 @@ unsafe impl<A: ShadowCheck, D: Dimension> ShadowCheck for ArrayBase<OwnedRepr<A>
     }
 
     fn set_zero(&mut self) {
-        self.map_inplace(A::set_zero);
+        if let Some(elements) = self.as_slice_memory_order_mut() {
+            elements.set_zero();
+        } else {
+            self.map_inplace(A::set_zero);
+        }
     }
 
-    fn visit_floats(&self, visitor: &mut dyn FnMut(f64)) {
-        self.iter()
-            .for_each(|element| element.visit_floats(visitor));
-    }
-
-    fn visit_floats_mut(&mut self, visitor: &mut dyn FnMut(FloatMut<'_>)) {
-        self.iter_mut()
-            .for_each(|element| element.visit_floats_mut(visitor));
+    fn leaf_path(&self, leaf: usize, path: &mut Vec<PathSegment>) -> bool {
+        elements_leaf_path(self.iter(), leaf, path)
     }
 }
 
@@ -257,7 +343,7 @@ fn strides_differ(shape: &[usize], primal: &[isize], shadow: &[isize]) -> bool {
 /// `primal` are inverted, which keeps the set of addresses and flips the
 /// strides' signs. If ndarray ever refuses the layout, the result falls back
 /// to `map`, which has the right values but maybe other strides.
-fn zeroed_like<A: ShadowCheck, D: Dimension>(primal: &Array<A, D>) -> Array<A, D> {
+fn zeroed_like<A: FloatTree, D: Dimension>(primal: &Array<A, D>) -> Array<A, D> {
     let Some(first) = primal.first() else {
         // Empty: only the shape is checked, and `map` keeps it.
         return primal.map(A::make_zero);

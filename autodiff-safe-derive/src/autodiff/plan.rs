@@ -283,11 +283,14 @@ impl<'f> Plan<'f> {
                     Some(checked_type(input.param))
                 };
                 if let Some(checked) = checked {
-                    bounds.push((
-                        checked,
-                        quote_spanned!(span=> ::autodiff_safe::ShadowCheck),
-                        span,
-                    ));
+                    // The reference backend copies and walks the value too.
+                    let bound = match self.backend {
+                        Backend::Enzyme => quote_spanned!(span=> ::autodiff_safe::ShadowCheck),
+                        Backend::Reference => quote_spanned!(span=>
+                            ::autodiff_safe::ShadowCheck + ::autodiff_safe::FloatTree
+                        ),
+                    };
+                    bounds.push((checked, bound, span));
                 }
             }
             // The reference backend copies the `Const` state it may write.

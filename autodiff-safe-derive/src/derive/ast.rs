@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 
-use super::attr;
+use super::{Derive, attr};
 use crate::ctxt::Ctxt;
 
 pub struct Container<'a> {
@@ -38,7 +38,7 @@ pub struct Field<'a> {
 }
 
 impl<'a> Container<'a> {
-    pub fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Self> {
+    pub fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput, derive: Derive) -> Option<Self> {
         attr::reject_container_attrs(cx, &input.attrs);
         let data = match &input.data {
             syn::Data::Struct(data) => {
@@ -60,12 +60,19 @@ impl<'a> Container<'a> {
                     .collect(),
             ),
             syn::Data::Union(data) => {
-                cx.error_spanned_by(
-                    data.union_token,
-                    "`ShadowCheck` cannot be derived for a union: which field is live is not \
-                     recorded anywhere, so a shadow's layout cannot be checked against its \
-                     primal's; wrap it in a struct or enum and implement `ShadowCheck` by hand",
-                );
+                let message = match derive {
+                    Derive::ShadowCheck => {
+                        "`ShadowCheck` cannot be derived for a union: which field is live is not \
+                         recorded anywhere, so a shadow's layout cannot be checked against its \
+                         primal's; wrap it in a struct or enum and implement `ShadowCheck` by hand"
+                    }
+                    Derive::FloatTree => {
+                        "`FloatTree` cannot be derived for a union: which field is live is not \
+                         recorded anywhere, so its float leaves cannot be found; wrap it in a \
+                         struct or enum and implement `FloatTree` by hand"
+                    }
+                };
+                cx.error_spanned_by(data.union_token, message);
                 return None;
             }
         };

@@ -4,7 +4,7 @@
     reason = "each test file uses its own subset of these helpers"
 )]
 
-use autodiff_safe::{Mismatch, ShadowCheck, ShadowError, check};
+use autodiff_safe::{FloatTree, Mismatch, ShadowCheck, ShadowError, check};
 
 /// The error of a check that must fail.
 #[track_caller]
@@ -34,7 +34,7 @@ pub fn assert_passes<T: ShadowCheck + ?Sized>(primal: &T, shadow: &T) {
     }
 }
 
-pub fn floats<T: ShadowCheck + ?Sized>(value: &T) -> Vec<f64> {
+pub fn floats<T: FloatTree + ?Sized>(value: &T) -> Vec<f64> {
     let mut seen = Vec::new();
     value.visit_floats(&mut |x| seen.push(x));
     seen

@@ -4,7 +4,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a subset of the strategies")]
 
-use autodiff_safe::{ShadowCheck, make_zero};
+use autodiff_safe::{FloatTree, ShadowCheck, make_zero};
 use autodiff_safe_proptests::{Model, Mutate, Node, Pair, Shape, mutated};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -211,7 +211,7 @@ pub fn with_shadow<T>(
     max: usize,
 ) -> impl Strategy<Value = (T, T)>
 where
-    T: ShadowCheck + Mutate + std::fmt::Debug,
+    T: ShadowCheck + FloatTree + Mutate + std::fmt::Debug,
 {
     (
         primal,

@@ -2,7 +2,9 @@
 //! `Option<Box<Node<T>>>` and their children in `Vec<Node<T>>`, a recursive
 //! generic enum, and a derivative through the tree.
 
-use autodiff_safe::{Mismatch, ShadowCheck, autodiff_forward, autodiff_reverse, check, make_zero};
+use autodiff_safe::{
+    FloatTree, Mismatch, ShadowCheck, autodiff_forward, autodiff_reverse, check, make_zero,
+};
 
 #[derive(ShadowCheck, Clone, Debug, PartialEq)]
 struct Node<T> {

@@ -48,6 +48,33 @@ mod model {
 
     #[derive(ShadowCheck)]
     pub struct Unit;
+
+    /// The safe half alone, next to a hand-written check.
+    #[derive(::autodiff_safe::FloatTree)]
+    pub struct Grid {
+        pub n: usize,
+        pub cells: ::std::vec::Vec<f64>,
+        // SAFETY: the tag is never read by differentiated code.
+        #[shadow(unsafe(skip))]
+        pub tag: ::std::string::String,
+    }
+
+    // SAFETY: `cells` is the only buffer, and its length is compared.
+    unsafe impl ShadowCheck for Grid {
+        fn check_shadow(
+            &self,
+            shadow: &Self,
+        ) -> ::std::result::Result<(), ::autodiff_safe::ShadowError> {
+            ::autodiff_safe::check(&self.cells, &shadow.cells)
+        }
+    }
+
+    #[derive(::autodiff_safe::FloatTree)]
+    pub enum Mode {
+        Some(f64),
+        None,
+        Ok { w: ::std::vec::Vec<f64> },
+    }
 }
 
 fn main() {
@@ -76,6 +103,24 @@ fn main() {
     let wrapper = model::Wrapper(vec![1.0_f64], ::core::marker::PhantomData);
     assert!(::autodiff_safe::check(&wrapper, &::autodiff_safe::make_zero(&wrapper)).is_ok());
     assert!(::autodiff_safe::check(&model::Unit, &model::Unit).is_ok());
+
+    let grid = model::Grid {
+        n: 2,
+        cells: vec![1.0, 2.0],
+        tag: ::std::borrow::ToOwned::to_owned("g"),
+    };
+    let mut copy = ::autodiff_safe::make_zero(&grid);
+    assert_eq!((copy.n, copy.tag.as_str()), (2, "g"));
+    ::autodiff_safe::FloatTree::copy_from(&mut copy, &grid);
+    assert_eq!(copy.cells, [1.0, 2.0]);
+    assert!(::autodiff_safe::check(&grid, &copy).is_ok());
+    let mut path = ::std::vec::Vec::new();
+    assert!(::autodiff_safe::FloatTree::leaf_path(&layer, 5, &mut path));
+    let mode = model::Mode::Ok { w: vec![1.0, 2.0] };
+    assert_eq!(::autodiff_safe::FloatTree::leaf_count(&mode), 2);
+    let mut modes = [model::Mode::Some(1.0), model::Mode::None];
+    ::autodiff_safe::set_zero(&mut modes);
+    assert!(::std::matches!(modes[0], model::Mode::Some(x) if x == 0.0));
     let _ = (
         model::Result,
         model::Option,
