@@ -30,6 +30,8 @@ pub mod batch;
 mod error;
 mod ext;
 mod float;
+#[cfg(feature = "gradcheck")]
+pub mod gradcheck;
 mod impls;
 mod ops;
 #[doc(hidden)]

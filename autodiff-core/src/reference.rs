@@ -111,6 +111,9 @@ pub struct Cursor {
     sign: f64,
     position: usize,
     applied: f64,
+    /// Gradcheck's fast mode: every leaf `i` moves by `sign * step_i *
+    /// direction[i]`, and the distances moved are recorded.
+    along: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 impl Cursor {
@@ -129,7 +132,29 @@ impl Cursor {
             sign,
             position: 0,
             applied: f64::NAN,
+            along: None,
         }
+    }
+
+    /// Moves every leaf `i` by `sign` steps times `direction[i]`.
+    pub(crate) fn along(direction: Vec<f64>, sign: f64) -> Self {
+        Self {
+            along: Some((direction, Vec::new())),
+            ..Self::leaf(usize::MAX, sign)
+        }
+    }
+
+    /// The distance each leaf actually moved, for a cursor made by
+    /// [`along`](Self::along).
+    pub(crate) fn moved(&self) -> &[f64] {
+        self.along
+            .as_ref()
+            .map_or(&[], |(_, moved)| moved.as_slice())
+    }
+
+    /// The value the target leaf was stored as, after rounding.
+    pub(crate) fn applied(&self) -> f64 {
+        self.applied
     }
 
     /// How many leaves this cursor has passed.
@@ -146,10 +171,36 @@ impl Cursor {
         self.position
     }
 
-    /// Moves past one slice of leaves, perturbing the target if it is in it.
-    fn visit(&mut self, lanes: Lanes<'_, 0, 1>) {
+    /// Moves past one slice of leaves, perturbing the target if it is in it
+    /// (or, along a direction, every leaf).
+    fn visit(&mut self, mut lanes: Lanes<'_, 0, 1>) {
         let len = lanes.len();
-        if let Some(index) = self.target.checked_sub(self.position)
+        if let Some((direction, moved)) = &mut self.along {
+            let start = self.position;
+            let sign = self.sign;
+            let mut along = |index: usize, mut leaf: FloatMut<'_>| {
+                let value = leaf.get();
+                let weight = direction.get(start + index).copied().unwrap_or(0.0);
+                leaf.set(value + sign * weight * step(value, leaf.epsilon()));
+                moved.push(leaf.get() - value);
+            };
+            match &mut lanes {
+                Lanes::F32 {
+                    write: [leaves], ..
+                } => {
+                    for (index, leaf) in leaves.iter_mut().enumerate() {
+                        along(index, FloatMut::F32(leaf));
+                    }
+                }
+                Lanes::F64 {
+                    write: [leaves], ..
+                } => {
+                    for (index, leaf) in leaves.iter_mut().enumerate() {
+                        along(index, FloatMut::F64(leaf));
+                    }
+                }
+            }
+        } else if let Some(index) = self.target.checked_sub(self.position)
             && index < len
         {
             let leaf = match lanes {

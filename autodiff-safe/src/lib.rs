@@ -113,6 +113,12 @@ compile_error!(
 pub use autodiff_core::__private;
 #[cfg(feature = "argmin")]
 pub use autodiff_core::argmin;
+/// Gradcheck: every derivative next to its finite-difference reference.
+#[cfg(feature = "gradcheck")]
+#[doc = include_str!("../docs/gradcheck.md")]
+pub mod gradcheck {
+    pub use autodiff_core::gradcheck::*;
+}
 /// The float scalars, `f32` and `f64`: the bound the derivatives of generic
 /// functions put on their `Active` and dual float types.
 ///
@@ -214,7 +220,8 @@ pub use autodiff_safe_derive::ShadowCheck;
 /// ```
 pub use autodiff_safe_derive::FloatTree;
 
-/// The README's examples, compiled and run as doc tests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doc tests (with the
+/// `gradcheck` feature, which its gradcheck example uses).
+#[cfg(all(doctest, feature = "gradcheck"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

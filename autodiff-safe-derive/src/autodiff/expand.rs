@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use super::args::Mode;
 use super::backend;
 use super::context::Context;
+use super::gradcheck;
 use super::plan::{Plan, borrow, checked_type, is_checked, slice_element};
 
 /// What a failed check does.
@@ -149,10 +150,12 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
     let panicking = panicking(plan, &try_name, &docs);
     let fallible = fallible(plan, &try_name, &docs, &body.expr);
     let siblings = body.siblings;
+    let companion = gradcheck::applies(plan).then(|| gradcheck::companion(plan, &try_name));
     quote! {
         #panicking
         #fallible
         #siblings
+        #companion
     }
 }
 

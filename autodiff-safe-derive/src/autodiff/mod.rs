@@ -14,6 +14,7 @@ mod block;
 mod context;
 mod expand;
 mod function;
+mod gradcheck;
 mod plan;
 mod valid;
 

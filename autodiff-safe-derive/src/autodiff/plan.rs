@@ -81,6 +81,24 @@ impl<'f> Plan<'f> {
         })
     }
 
+    /// The same derivative on another backend: gradcheck runs both.
+    pub fn with_backend(&self, backend: Backend) -> Plan<'f> {
+        Plan {
+            args: self.args,
+            function: self.function,
+            inputs: self
+                .inputs
+                .iter()
+                .map(|input| Input {
+                    param: input.param,
+                    act: input.act.clone(),
+                })
+                .collect(),
+            ret: self.ret.clone(),
+            backend,
+        }
+    }
+
     pub fn width(&self) -> usize {
         self.args.width
     }

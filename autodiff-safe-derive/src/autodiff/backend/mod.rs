@@ -17,11 +17,17 @@ pub struct Body {
     pub siblings: TokenStream,
 }
 
+/// The reference backend's body for `plan` under a gradcheck, which records
+/// what the reference saw into `observer`.
+pub fn reference_body(plan: &Plan<'_>, observer: &syn::Ident) -> TokenStream {
+    reference::body(plan, Some(observer))
+}
+
 /// The body of `plan`'s derivative on the plan's backend.
 pub fn body(plan: &Plan<'_>) -> Body {
     match plan.backend {
         Backend::Reference => Body {
-            expr: reference::body(plan),
+            expr: reference::body(plan, None),
             siblings: TokenStream::new(),
         },
         Backend::Enzyme => enzyme::body(plan),

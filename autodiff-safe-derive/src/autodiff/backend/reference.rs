@@ -53,10 +53,11 @@ struct Pieces {
     count: Option<syn::Ident>,
 }
 
-pub fn body(plan: &Plan<'_>) -> TokenStream {
+/// The body; under a gradcheck, the differences go through `observer`.
+pub fn body(plan: &Plan<'_>, observer: Option<&syn::Ident>) -> TokenStream {
     match plan.mode() {
-        crate::autodiff::args::Mode::Reverse => reverse(plan),
-        crate::autodiff::args::Mode::Forward => forward(plan),
+        crate::autodiff::args::Mode::Reverse => reverse(plan, observer),
+        crate::autodiff::args::Mode::Forward => forward(plan, observer),
     }
 }
 

@@ -23,7 +23,7 @@ struct Locals {
     tangents: syn::Ident,
 }
 
-pub fn forward(plan: &Plan<'_>) -> TokenStream {
+pub fn forward(plan: &Plan<'_>, observer: Option<&syn::Ident>) -> TokenStream {
     let ad = ad();
     let l = Locals {
         direction: local("__direction"),
@@ -82,6 +82,13 @@ pub fn forward(plan: &Plan<'_>) -> TokenStream {
     let setup = pieces.iter().map(|piece| &piece.setup);
     let observe = pieces.iter().map(|piece| &piece.observe);
     let distribute = pieces.iter().map(|piece| &piece.distribute);
+    let (differences, observer_argument) = match observer {
+        None => (quote!(#ad::directional), TokenStream::new()),
+        Some(observer) => (
+            quote!(::autodiff_safe::gradcheck::directional),
+            quote!(&#observer,),
+        ),
+    };
     quote! {{
         #(#prepare)*
         let mut #tangents: ::std::vec::Vec<::std::vec::Vec<::core::primitive::f64>> =
@@ -89,7 +96,7 @@ pub fn forward(plan: &Plan<'_>) -> TokenStream {
         for #lane in 0..#width {
             let mut #scale = <#ad::Scale as ::core::default::Default>::default();
             #(#include)*
-            #tangents.push(#ad::directional(&#scale, |#direction| {
+            #tangents.push(#differences(&#scale, #observer_argument |#direction| {
                 let mut #outputs: ::std::vec::Vec<::core::primitive::f64> = ::std::vec::Vec::new();
                 #(#setup)*
                 #evaluate

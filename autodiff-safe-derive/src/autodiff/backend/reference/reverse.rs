@@ -21,7 +21,7 @@ struct Locals {
     ret: syn::Ident,
 }
 
-pub fn reverse(plan: &Plan<'_>) -> TokenStream {
+pub fn reverse(plan: &Plan<'_>, observer: Option<&syn::Ident>) -> TokenStream {
     let ad = ad();
     let l = Locals {
         cursor: local("__cursor"),
@@ -63,9 +63,16 @@ pub fn reverse(plan: &Plan<'_>) -> TokenStream {
         loss,
         ..
     } = &l;
+    let (differences, observer_argument) = match observer {
+        None => (quote!(#ad::gradient), TokenStream::new()),
+        Some(observer) => (
+            quote!(::autodiff_safe::gradcheck::gradient),
+            quote!(&#observer,),
+        ),
+    };
     quote! {{
         #(#prepare)*
-        let #gradient = #ad::gradient::<#width>(#leaves, |#cursor| {
+        let #gradient = #differences::<#width>(#leaves, #observer_argument |#cursor| {
             #(#setup)*
             #bind_ret
             let mut #loss = [0.0f64; #width];
