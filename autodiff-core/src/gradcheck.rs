@@ -31,7 +31,7 @@
 //!   not as a wrong gradient.
 //! - **Fast** ([`Check::fast`]): a few random directions `v`, comparing
 //!   `<v, gradient>` against the directional difference of the loss along
-//!   `v`: two primal calls per direction, whatever `n`, as PyTorch's fast
+//!   `v`: two primal calls per direction, whatever `n`, as `PyTorch`'s fast
 //!   gradcheck does. Forward mode is already directional: its tangents are
 //!   the directions, so both modes compare every output tangent.
 //!
