@@ -1,3 +1,5 @@
+use crate::{FloatTree, ShadowCheck};
+
 /// A mutable handle to one float leaf of a value, as visited by
 /// [`FloatTree::visit_floats_mut`](crate::FloatTree::visit_floats_mut) and
 /// [`Lanes::for_each`](crate::Lanes::for_each).
@@ -71,5 +73,53 @@ impl FloatMut<'_> {
             Self::F32(_) => f64::from(f32::EPSILON),
             Self::F64(_) => f64::EPSILON,
         }
+    }
+}
+
+/// The float scalars, `f32` and `f64`: the bound that derivatives of
+/// generic functions put on their `Active` and dual float types, and the
+/// leaves the reference backend perturbs. Sealed: no other type can be one.
+///
+/// ```
+/// use autodiff_safe::Float;
+///
+/// assert_eq!(<f32 as Float>::from_f64(0.5).to_f64(), 0.5);
+/// ```
+pub trait Float: Copy + ShadowCheck + FloatTree + sealed::Sealed {
+    /// Machine epsilon, as `f64`.
+    const EPSILON: f64;
+    /// Widens to `f64`.
+    fn to_f64(self) -> f64;
+    /// Rounds from `f64`.
+    fn from_f64(value: f64) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+impl Float for f32 {
+    const EPSILON: f64 = f32::EPSILON as f64;
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "rounding to f32 is the intent"
+    )]
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+}
+
+impl Float for f64 {
+    const EPSILON: f64 = f64::EPSILON;
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn from_f64(value: f64) -> Self {
+        value
     }
 }

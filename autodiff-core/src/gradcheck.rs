@@ -534,7 +534,7 @@ impl Report {
     /// report.compare_scalar::<f64>("the return value", 1.0005, 1.0, false);
     /// assert_eq!(report.worst().unwrap().path, "the return value");
     /// ```
-    pub fn compare_scalar<F: crate::reference::Float>(
+    pub fn compare_scalar<F: crate::Float>(
         &mut self,
         label: &str,
         candidate: F,
@@ -1024,7 +1024,7 @@ impl SplitMix64 {
 ///
 /// ```
 /// use autodiff_core::gradcheck::hint_cursor;
-/// use autodiff_core::reference::copy_perturbed;
+/// use autodiff_core::__private::reference::copy_perturbed;
 ///
 /// let moved = copy_perturbed(&[1.0_f64, 2.0][..], &mut hint_cursor(2));
 /// assert!(moved[0] > 1.0 && moved[1] > 2.0);

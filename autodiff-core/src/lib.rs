@@ -34,12 +34,18 @@ mod float;
 pub mod gradcheck;
 mod impls;
 mod ops;
+/// Items only generated code calls: hidden, and free to change in any
+/// release together with the macros, which pin this crate's version.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::private::*;
+    /// The reference backend's runtime.
+    pub mod reference {
+        pub use crate::reference::*;
+    }
 }
 mod private;
-pub mod reference;
+mod reference;
 mod shadow;
 mod tree;
 mod tree_impls;
@@ -48,7 +54,7 @@ pub use arith::{axpy, axpy_masked, dot, fill, norm, scale, zip_map};
 pub use error::{Mismatch, PathSegment, ShadowError};
 #[cfg(feature = "argmin")]
 pub use ext::argmin;
-pub use float::FloatMut;
+pub use float::{Float, FloatMut};
 pub use ops::{check, make_zero, set_zero};
 pub use shadow::ShadowCheck;
 pub use tree::{FloatTree, Lanes};

@@ -41,53 +41,7 @@
 //! }
 //! ```
 
-use crate::{FloatMut, FloatTree, Lanes, ShadowCheck};
-
-/// A float scalar the reference backend can perturb: `f32` or `f64`.
-///
-/// ```
-/// use autodiff_safe::reference::Float;
-///
-/// assert_eq!(<f32 as Float>::from_f64(0.5).to_f64(), 0.5);
-/// ```
-pub trait Float: Copy + ShadowCheck + FloatTree + sealed::Sealed {
-    /// Machine epsilon, as `f64`.
-    const EPSILON: f64;
-    /// Widens to `f64`.
-    fn to_f64(self) -> f64;
-    /// Rounds from `f64`.
-    fn from_f64(value: f64) -> Self;
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for f64 {}
-}
-
-impl Float for f32 {
-    const EPSILON: f64 = f32::EPSILON as f64;
-    fn to_f64(self) -> f64 {
-        f64::from(self)
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        reason = "rounding to f32 is the intent"
-    )]
-    fn from_f64(value: f64) -> Self {
-        value as f32
-    }
-}
-
-impl Float for f64 {
-    const EPSILON: f64 = f64::EPSILON;
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn from_f64(value: f64) -> Self {
-        value
-    }
-}
+use crate::{Float, FloatMut, FloatTree, Lanes};
 
 /// The step for a leaf of value `value` and precision `epsilon`.
 fn step(value: f64, epsilon: f64) -> f64 {
@@ -98,7 +52,7 @@ fn step(value: f64, epsilon: f64) -> f64 {
 /// across all differentiated arguments in signature order.
 ///
 /// ```
-/// use autodiff_safe::reference::{copy_perturbed, Cursor};
+/// use autodiff_safe::__private_0_1::reference::{copy_perturbed, Cursor};
 ///
 /// let mut cursor = Cursor::leaf(1, 1.0);
 /// let copy = copy_perturbed(&[1.0_f64, 2.0][..], &mut cursor);
@@ -120,7 +74,7 @@ impl Cursor {
     /// Perturbs leaf `target` by one step in the direction of `sign`.
     ///
     /// ```
-    /// use autodiff_safe::reference::Cursor;
+    /// use autodiff_safe::__private_0_1::reference::Cursor;
     ///
     /// let cursor = Cursor::leaf(0, -1.0);
     /// assert_eq!(cursor.position(), 0);
@@ -160,7 +114,7 @@ impl Cursor {
     /// How many leaves this cursor has passed.
     ///
     /// ```
-    /// use autodiff_safe::reference::{copy_perturbed, Cursor};
+    /// use autodiff_safe::__private_0_1::reference::{copy_perturbed, Cursor};
     ///
     /// let mut cursor = Cursor::leaf(usize::MAX, 1.0);
     /// let _ = copy_perturbed(&vec![1.0_f64; 3], &mut cursor);
@@ -226,7 +180,7 @@ impl Cursor {
 /// The number of float leaves of `value`.
 ///
 /// ```
-/// use autodiff_safe::reference::leaf_count;
+/// use autodiff_safe::__private_0_1::reference::leaf_count;
 ///
 /// assert_eq!(leaf_count(&(1.0_f64, vec![2.0_f32; 4], 7_usize)), 5);
 /// ```
@@ -238,7 +192,7 @@ pub fn leaf_count<T: FloatTree + ?Sized>(value: &T) -> usize {
 /// The float leaves of `value`, in traversal order.
 ///
 /// ```
-/// use autodiff_safe::reference::floats;
+/// use autodiff_safe::__private_0_1::reference::floats;
 ///
 /// assert_eq!(floats(&[1.0_f32, 2.0][..]), [1.0, 2.0]);
 /// ```
@@ -259,7 +213,7 @@ pub fn floats<T: FloatTree + ?Sized>(value: &T) -> Vec<f64> {
 /// Every [`FloatTree`] type is one; derive it for yours.
 ///
 /// ```
-/// use autodiff_safe::reference::Snapshot;
+/// use autodiff_safe::__private_0_1::reference::Snapshot;
 ///
 /// let state = vec![1.0_f64, 2.0];
 /// assert_eq!(*state.snapshot(), state);
@@ -286,7 +240,7 @@ impl<T: FloatTree + ?Sized> Snapshot for T {
 /// `value`.
 ///
 /// ```
-/// use autodiff_safe::reference::{copy_perturbed, Cursor};
+/// use autodiff_safe::__private_0_1::reference::{copy_perturbed, Cursor};
 ///
 /// let mut cursor = Cursor::leaf(5, 1.0);
 /// let copy = copy_perturbed(&vec![1.0_f64, 2.0], &mut cursor);
@@ -302,7 +256,7 @@ pub fn copy_perturbed<T: FloatTree + ?Sized>(value: &T, cursor: &mut Cursor) -> 
 /// `value`, perturbed if it is the cursor's leaf.
 ///
 /// ```
-/// use autodiff_safe::reference::{scalar_perturbed, Cursor};
+/// use autodiff_safe::__private_0_1::reference::{scalar_perturbed, Cursor};
 ///
 /// let mut cursor = Cursor::leaf(0, -1.0);
 /// assert!(scalar_perturbed(2.0_f64, &mut cursor) < 2.0);
@@ -321,7 +275,7 @@ pub fn scalar_perturbed<F: Float + FloatTree>(mut value: F, cursor: &mut Cursor)
 /// times.
 ///
 /// ```
-/// use autodiff_safe::reference::{copy_perturbed, gradient};
+/// use autodiff_safe::__private_0_1::reference::{copy_perturbed, gradient};
 ///
 /// let x = [3.0_f64];
 /// let [g] = gradient::<1>(1, |cursor| {
@@ -353,7 +307,7 @@ pub fn gradient<const W: usize>(
 /// float return with seed `dret`.
 ///
 /// ```
-/// use autodiff_safe::reference::add_return;
+/// use autodiff_safe::__private_0_1::reference::add_return;
 ///
 /// let mut loss = [0.0; 2];
 /// add_return(&mut loss, 3.0_f64, 2.0);
@@ -371,7 +325,7 @@ pub fn add_return<F: Float, const W: usize>(loss: &mut [f64; W], value: F, seed:
 /// value.
 ///
 /// ```
-/// use autodiff_safe::reference::add_seed_dot;
+/// use autodiff_safe::__private_0_1::reference::add_seed_dot;
 ///
 /// let mut loss = [0.0];
 /// add_seed_dot(&mut loss, &[2.0_f64, 3.0][..], &[vec![1.0, 10.0]]);
@@ -391,7 +345,7 @@ pub fn add_seed_dot<T: FloatTree + ?Sized, const W: usize>(
 /// Adds `gradient` leaf by leaf into `shadow` (reverse mode, `&T` inputs).
 ///
 /// ```
-/// use autodiff_safe::reference::accumulate;
+/// use autodiff_safe::__private_0_1::reference::accumulate;
 ///
 /// let mut shadow = vec![1.0_f64, 1.0];
 /// accumulate(&mut shadow, &[0.5, 2.0]);
@@ -413,7 +367,7 @@ pub fn accumulate<T: FloatTree + ?Sized>(shadow: &mut T, gradient: &[f64]) {
 /// forward-mode outputs).
 ///
 /// ```
-/// use autodiff_safe::reference::overwrite;
+/// use autodiff_safe::__private_0_1::reference::overwrite;
 ///
 /// let mut shadow = vec![1.0_f64, 1.0];
 /// overwrite(&mut shadow, &[0.5, 2.0]);
@@ -433,7 +387,7 @@ pub fn overwrite<T: FloatTree + ?Sized>(shadow: &mut T, values: &[f64]) {
 /// Converts a gradient entry to an `Active` input's float type.
 ///
 /// ```
-/// use autodiff_safe::reference::to_float;
+/// use autodiff_safe::__private_0_1::reference::to_float;
 ///
 /// let g: f32 = to_float(0.5);
 /// assert_eq!(g, 0.5);
@@ -447,7 +401,7 @@ pub fn to_float<F: Float>(value: f64) -> F {
 /// tangent.
 ///
 /// ```
-/// use autodiff_safe::reference::{copy_along, Direction};
+/// use autodiff_safe::__private_0_1::reference::{copy_along, Direction};
 ///
 /// let direction = Direction::new(0.5);
 /// let moved = copy_along(&[1.0_f64, 2.0][..], &[2.0, 0.0], &direction);
@@ -462,7 +416,7 @@ impl Direction {
     /// A point `t` along the tangents.
     ///
     /// ```
-    /// use autodiff_safe::reference::Direction;
+    /// use autodiff_safe::__private_0_1::reference::Direction;
     ///
     /// let _ = Direction::new(1e-5);
     /// ```
@@ -475,7 +429,7 @@ impl Direction {
 /// A copy of `value` moved along `tangent` (its shadow's leaves).
 ///
 /// ```
-/// use autodiff_safe::reference::{copy_along, Direction};
+/// use autodiff_safe::__private_0_1::reference::{copy_along, Direction};
 ///
 /// let moved = copy_along(&vec![1.0_f64, 1.0], &[1.0, -1.0], &Direction::new(0.5));
 /// assert_eq!(*moved, [1.5, 0.5]);
@@ -502,7 +456,7 @@ pub fn copy_along<T: FloatTree + ?Sized>(
 /// A scalar moved along its tangent.
 ///
 /// ```
-/// use autodiff_safe::reference::{scalar_along, Direction};
+/// use autodiff_safe::__private_0_1::reference::{scalar_along, Direction};
 ///
 /// assert_eq!(scalar_along(1.0_f64, 2.0, &Direction::new(0.25)), 1.5);
 /// ```
@@ -514,7 +468,7 @@ pub fn scalar_along<F: Float>(value: F, tangent: F, direction: &Direction) -> F 
 /// Scale facts about the dual inputs, used to pick the forward step.
 ///
 /// ```
-/// use autodiff_safe::reference::Scale;
+/// use autodiff_safe::__private_0_1::reference::Scale;
 ///
 /// let mut scale = Scale::default();
 /// scale.include(&[3.0_f64, -4.0][..], &[1.0, 0.5]);
@@ -541,7 +495,7 @@ impl Scale {
     /// Takes a dual input and its tangent into account.
     ///
     /// ```
-    /// use autodiff_safe::reference::Scale;
+    /// use autodiff_safe::__private_0_1::reference::Scale;
     ///
     /// let mut scale = Scale::default();
     /// scale.include(&[1.0_f32][..], &[2.0]);
@@ -560,7 +514,7 @@ impl Scale {
     /// Takes a dual scalar and its tangent into account.
     ///
     /// ```
-    /// use autodiff_safe::reference::Scale;
+    /// use autodiff_safe::__private_0_1::reference::Scale;
     ///
     /// let mut scale = Scale::default();
     /// scale.include_scalar(2.0_f32, 0.0);
@@ -575,7 +529,7 @@ impl Scale {
     /// Whether every tangent is zero, so the directional derivative is zero.
     ///
     /// ```
-    /// use autodiff_safe::reference::Scale;
+    /// use autodiff_safe::__private_0_1::reference::Scale;
     ///
     /// assert!(Scale::default().is_zero());
     /// ```
@@ -588,7 +542,7 @@ impl Scale {
     /// `cbrt(eps) * max(1, |x|_max)`.
     ///
     /// ```
-    /// use autodiff_safe::reference::Scale;
+    /// use autodiff_safe::__private_0_1::reference::Scale;
     ///
     /// let mut scale = Scale::default();
     /// scale.include_scalar(10.0_f64, 4.0);
@@ -610,7 +564,7 @@ impl Scale {
 /// `eval` still runs once, for the output count).
 ///
 /// ```
-/// use autodiff_safe::reference::{directional, scalar_along, Scale};
+/// use autodiff_safe::__private_0_1::reference::{directional, scalar_along, Scale};
 ///
 /// let (x, dx) = (3.0_f64, 1.0);
 /// let mut scale = Scale::default();
@@ -637,7 +591,7 @@ pub fn directional(scale: &Scale, mut eval: impl FnMut(&Direction) -> Vec<f64>) 
 /// Splits a `Dualv` shadow's leaves into `W` lane tangents of equal length.
 ///
 /// ```
-/// use autodiff_safe::reference::vector_lanes;
+/// use autodiff_safe::__private_0_1::reference::vector_lanes;
 ///
 /// let [a, b] = vector_lanes::<_, 2>(&[1.0_f64, 2.0, 3.0, 4.0][..]);
 /// assert_eq!((a, b), (vec![1.0, 2.0], vec![3.0, 4.0]));

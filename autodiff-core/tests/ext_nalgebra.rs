@@ -6,7 +6,7 @@
     reason = "zeroed and exactly representable floats are compared exactly on purpose; the indices cast to floats are small"
 )]
 
-use autodiff_core::reference::floats;
+use autodiff_core::__private::reference::floats;
 use autodiff_core::{FloatTree, Mismatch, PathSegment, ShadowCheck, check, make_zero, set_zero};
 use nalgebra::{
     DMatrix, DVector, Dyn, Matrix2x3, Matrix3, OMatrix, RowDVector, SMatrix, U2, U3, Vector3,

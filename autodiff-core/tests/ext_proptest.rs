@@ -10,7 +10,7 @@
 
 #[cfg(feature = "ndarray")]
 mod ndarray_layouts {
-    use autodiff_core::reference::floats;
+    use autodiff_core::__private::reference::floats;
     use autodiff_core::{FloatTree, Mismatch, ShadowCheck, check, make_zero, set_zero};
     use ndarray::{ArrayD, IxDyn, ShapeBuilder, Slice};
     use proptest::prelude::*;
@@ -183,7 +183,7 @@ mod ndarray_layouts {
 
 #[cfg(feature = "nalgebra")]
 mod nalgebra_shapes {
-    use autodiff_core::reference::floats;
+    use autodiff_core::__private::reference::floats;
     use autodiff_core::{Mismatch, check, make_zero};
     use nalgebra::DMatrix;
     use proptest::prelude::*;

@@ -14,8 +14,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use autodiff_safe::__private_0_1::reference::{Cursor, copy_perturbed};
 use autodiff_safe::autodiff_reverse;
-use autodiff_safe::reference::{Cursor, copy_perturbed};
 use criterion::{BenchmarkId, Criterion};
 
 const SIZES: [usize; 3] = [10, 100, 1_000];

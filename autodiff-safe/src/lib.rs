@@ -109,8 +109,9 @@ compile_error!(
      or turn the feature off to use the stable reference backend"
 );
 
+// Versioned, so that macros and runtime of different releases fail loudly.
 #[doc(hidden)]
-pub use autodiff_core::__private;
+pub use autodiff_core::__private as __private_0_1;
 #[cfg(feature = "argmin")]
 pub use autodiff_core::argmin;
 /// Gradcheck: every derivative next to its finite-difference reference.
@@ -119,21 +120,9 @@ pub use autodiff_core::argmin;
 pub mod gradcheck {
     pub use autodiff_core::gradcheck::*;
 }
-/// The float scalars, `f32` and `f64`: the bound the derivatives of generic
-/// functions put on their `Active` and dual float types.
-///
-/// ```
-/// use autodiff_safe::Float;
-///
-/// fn widen<F: Float>(x: F) -> f64 {
-///     x.to_f64()
-/// }
-/// assert_eq!(widen(0.5_f32), 0.5);
-/// ```
-pub use autodiff_core::reference::Float;
 pub use autodiff_core::{
-    FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, axpy, axpy_masked,
-    batch, check, dot, fill, make_zero, norm, reference, scale, set_zero, zip_map,
+    Float, FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, axpy,
+    axpy_masked, batch, check, dot, fill, make_zero, norm, scale, set_zero, zip_map,
 };
 #[doc(hidden)]
 pub use autodiff_safe_derive::__autodiff_context;

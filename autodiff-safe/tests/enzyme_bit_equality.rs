@@ -16,7 +16,7 @@
 
 use std::cell::Cell;
 
-use autodiff_safe::reference::floats;
+use autodiff_safe::__private_0_1::reference::floats;
 use autodiff_safe::{FloatTree, ShadowCheck, make_zero};
 
 thread_local! {

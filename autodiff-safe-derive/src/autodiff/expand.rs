@@ -24,7 +24,7 @@ enum OnError {
 fn checks(plan: &Plan<'_>, error: &syn::Ident, on_error: &OnError) -> TokenStream {
     let on_error = match on_error {
         OnError::Return => quote!(return ::core::result::Result::Err(#error);),
-        OnError::Panic => quote!(::autodiff_safe::__private::refuse(&#error)),
+        OnError::Panic => quote!(::autodiff_safe::__private_0_1::refuse(&#error)),
     };
     let function = plan.args.name.to_string();
     let mut checks = TokenStream::new();
@@ -48,14 +48,14 @@ fn checks(plan: &Plan<'_>, error: &syn::Ident, on_error: &OnError) -> TokenStrea
                 let element = slice_element(&param.passing).map(ToTokens::to_token_stream);
                 let width = plan.width();
                 quote_spanned! {span=>
-                    ::autodiff_safe::__private::check_vector_argument::<#element>(
+                    ::autodiff_safe::__private_0_1::check_vector_argument::<#element>(
                         #function, #argument, #shadow_name, #width, #primal, #shadow_value,
                     )
                 }
             } else {
                 let checked = checked_type(param);
                 quote_spanned! {span=>
-                    ::autodiff_safe::__private::check_argument::<#checked>(
+                    ::autodiff_safe::__private_0_1::check_argument::<#checked>(
                         #function, #argument, #shadow_name, #primal, #shadow_value,
                     )
                 }
@@ -206,7 +206,7 @@ fn panicking(plan: &Plan<'_>, try_name: &syn::Ident, docs: &Docs) -> TokenStream
         #vis #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
             match #try_call {
                 ::core::result::Result::Ok(#value) => #value,
-                ::core::result::Result::Err(#error) => ::autodiff_safe::__private::refuse(&#error),
+                ::core::result::Result::Err(#error) => ::autodiff_safe::__private_0_1::refuse(&#error),
             }
         }
     }

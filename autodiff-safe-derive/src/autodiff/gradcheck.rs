@@ -99,7 +99,7 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
     let run_candidate = quote! {
         let #candidate = match #candidate_call {
             ::core::result::Result::Ok(__value) => __value,
-            ::core::result::Result::Err(__error) => ::autodiff_safe::__private::refuse(&__error),
+            ::core::result::Result::Err(__error) => ::autodiff_safe::__private_0_1::refuse(&__error),
         };
     };
     let body = if compared {
@@ -176,20 +176,20 @@ fn checks(plan: &Plan<'_>) -> TokenStream {
                 let element = super::plan::slice_element(&param.passing);
                 let width = plan.width();
                 quote! {
-                    ::autodiff_safe::__private::check_vector_argument::<#element>(
+                    ::autodiff_safe::__private_0_1::check_vector_argument::<#element>(
                         #function, #argument, #shadow_name, #width, #primal, #shadow_value,
                     )
                 }
             } else {
                 quote! {
-                    ::autodiff_safe::__private::check_argument::<#checked>(
+                    ::autodiff_safe::__private_0_1::check_argument::<#checked>(
                         #function, #argument, #shadow_name, #primal, #shadow_value,
                     )
                 }
             };
             out.extend(quote! {
                 if let ::core::result::Result::Err(__error) = #call {
-                    ::autodiff_safe::__private::refuse(&__error);
+                    ::autodiff_safe::__private_0_1::refuse(&__error);
                 }
             });
         }
@@ -211,7 +211,7 @@ fn state_hint(plan: &Plan<'_>, report: &syn::Ident) -> TokenStream {
     if states.is_empty() {
         return TokenStream::new();
     }
-    let ad = quote!(::autodiff_safe::reference);
+    let ad = quote!(::autodiff_safe::__private_0_1::reference);
     let gc = gc();
     let cursor = local("__cursor");
     let mut setup = TokenStream::new();
@@ -476,7 +476,7 @@ fn compare_all(
 /// `let __o_x = ..;` the first input leaf of each differentiated input, in
 /// the reference's leaf order (reverse mode's kinks are by input leaf).
 fn leaf_offsets(plan: &Plan<'_>) -> TokenStream {
-    let ad = quote!(::autodiff_safe::reference);
+    let ad = quote!(::autodiff_safe::__private_0_1::reference);
     let mut out = TokenStream::new();
     let mut offset = quote!(0usize);
     for input in plan
@@ -521,7 +521,7 @@ fn primal_of(plan: &Plan<'_>, name: &syn::Ident) -> TokenStream {
 
 /// The kink flags that apply to place `name`'s leaves.
 fn kink_slice(plan: &Plan<'_>, name: &syn::Ident, kinks: &syn::Ident) -> TokenStream {
-    let ad = quote!(::autodiff_safe::reference);
+    let ad = quote!(::autodiff_safe::__private_0_1::reference);
     for input in &plan.inputs {
         let shadows = plan.shadow_names(input);
         let Some(lane) = shadows.iter().position(|shadow| shadow == name) else {
@@ -559,7 +559,7 @@ fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> 
     if plan.mode() == Mode::Forward {
         return TokenStream::new();
     }
-    let ad = quote!(::autodiff_safe::reference);
+    let ad = quote!(::autodiff_safe::__private_0_1::reference);
     let gc = gc();
     let has_active = plan
         .inputs
@@ -579,7 +579,7 @@ fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> 
             Passing::Value => {
                 let ident = candidate_scalar(plan, &param.name);
                 pushes.extend(quote! {
-                    __gradients[0].push(<#checked as #ad::Float>::to_f64(#ident));
+                    __gradients[0].push(<#checked as ::autodiff_safe::Float>::to_f64(#ident));
                 });
             }
             Passing::SharedRef(_) | Passing::MutRef(_) => {

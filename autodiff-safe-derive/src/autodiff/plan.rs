@@ -318,7 +318,7 @@ impl<'f> Plan<'f> {
             {
                 bounds.push((
                     checked_type(input.param),
-                    quote_spanned!(span=> ::autodiff_safe::reference::Snapshot),
+                    quote_spanned!(span=> ::autodiff_safe::__private_0_1::reference::Snapshot),
                     span,
                 ));
             }

@@ -143,7 +143,7 @@ impl HiddenPrimal {
             activities.insert(at, quote!(Const));
             params.insert(
                 at,
-                quote!(#token: &'static ::autodiff_safe::__private::Unchecked),
+                quote!(#token: &'static ::autodiff_safe::__private_0_1::Unchecked),
             );
             // After the receiver's shadows, where std puts the token's
             // (absent) shadow.
@@ -228,7 +228,7 @@ fn raw_call(plan: &Plan<'_>, placement: &Placement<'_>, primal: &HiddenPrimal) -
         })
         .collect();
     if let Some(at) = primal.token_at {
-        arguments.insert(at, quote!(::autodiff_safe::__private::unchecked()));
+        arguments.insert(at, quote!(::autodiff_safe::__private_0_1::unchecked()));
     }
     let call = match placement {
         Placement::Sibling => plan.function.call(&primal.raw, &arguments),

@@ -15,7 +15,7 @@ use crate::autodiff::plan::{Input, Plan, checked_type, forward_return, tuple_or_
 
 /// The runtime the generated code calls.
 fn ad() -> TokenStream {
-    quote!(::autodiff_safe::reference)
+    quote!(::autodiff_safe::__private_0_1::reference)
 }
 
 /// A macro-internal local: `mixed_site` hygiene keeps it apart from the

@@ -155,9 +155,9 @@ fn noop_const(checked: &[&Field<'_>], structure_is_fixed: bool) -> TokenStream {
 /// `check?;`, with the field (and variant) prefixed to the error's path.
 fn located(field: &Field<'_>, check: &TokenStream, variant: &TokenStream) -> TokenStream {
     if let Some(name) = field_name(field) {
-        quote!(::autodiff_safe::__private::in_field(#check, #name, #variant)?;)
+        quote!(::autodiff_safe::__private_0_1::in_field(#check, #name, #variant)?;)
     } else {
         let index = field.index;
-        quote!(::autodiff_safe::__private::in_tuple_field(#check, #index, #variant)?;)
+        quote!(::autodiff_safe::__private_0_1::in_tuple_field(#check, #index, #variant)?;)
     }
 }

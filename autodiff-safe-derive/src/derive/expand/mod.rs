@@ -137,7 +137,7 @@ fn bounded_generics(container: &Container<'_>, bounds: &Bounds) -> syn::Generics
             // The scalar fast paths skip these fields; the bound proves that
             // the name really is the primitive, not an alias.
             where_clause.predicates.push(
-                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff_safe::__private::Scalar),
+                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff_safe::__private_0_1::Scalar),
             );
         }
         if field.unsafe_skip.is_some() && bounds.clone_skipped {

@@ -187,11 +187,11 @@ fn variant_walk(variant: &Variant<'_>, several: bool) -> Option<TokenStream> {
             ::core::option::Option::Some(__fields_read),
             ::core::option::Option::Some(mut __fields_write),
         ) = (
-            ::autodiff_safe::__private::all_some(__read.map(|__value| match __value {
+            ::autodiff_safe::__private_0_1::all_some(__read.map(|__value| match __value {
                 Self::#ident #fields => ::core::option::Option::Some((#(#bindings,)*)),
                 #other
             })),
-            ::autodiff_safe::__private::all_some(__write.each_mut().map(|__value| match &mut **__value {
+            ::autodiff_safe::__private_0_1::all_some(__write.each_mut().map(|__value| match &mut **__value {
                 Self::#ident #fields => ::core::option::Option::Some((#(#bindings,)*)),
                 #other
             })),
@@ -334,7 +334,7 @@ fn leaf_search<'f, 'a: 'f>(
         }
     });
     quote! {{
-        let __search = ::autodiff_safe::__private::LeafPath::new(__leaf, __path) #variant;
+        let __search = ::autodiff_safe::__private_0_1::LeafPath::new(__leaf, __path) #variant;
         #(#steps)*
         __search.finish()
     }}

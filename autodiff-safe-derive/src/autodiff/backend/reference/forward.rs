@@ -66,7 +66,7 @@ pub fn forward(plan: &Plan<'_>, observer: Option<&syn::Ident>) -> TokenStream {
     let (evaluate, output_ret) = match &plan.ret {
         Some((ty, _)) if ret_is_dual => (
             quote!(let #ret = #evaluated;),
-            quote!(#outputs.push(<#ty as #ad::Float>::to_f64(#ret));),
+            quote!(#outputs.push(<#ty as ::autodiff_safe::Float>::to_f64(#ret));),
         ),
         Some(_) => (quote!(let _ = #evaluated;), TokenStream::new()),
         None => (quote!(#evaluated;), TokenStream::new()),
