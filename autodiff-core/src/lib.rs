@@ -8,8 +8,11 @@
 //! - [`FloatTree`], the safe trait that copies, zeroes and walks the float
 //!   leaves ([`Lanes`]), for the same types;
 //! - [`ShadowError`], which says where and how a shadow differs;
-//! - [`check`], [`make_zero`] and [`set_zero`];
-//! - [`reference`](mod@reference), the finite-difference backend used without Enzyme;
+//! - [`check`], [`make_zero`], [`set_zero`] and the structural arithmetic
+//!   ([`zip_map`], [`axpy`], [`dot`], ..);
+//! - the finite-difference reference backend used without Enzyme, which
+//!   only generated code calls;
+//! - with the `gradcheck` feature, the module `gradcheck`;
 //! - [`batch`], mini-batch gradients, parallel with the `rayon` feature;
 //! - with the `argmin` feature, the module `argmin`: checked derivatives as
 //!   argmin problems.

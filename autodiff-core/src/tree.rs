@@ -6,7 +6,7 @@ use crate::{FloatMut, PathSegment};
 /// Derivatives need more than a checked shadow: a zeroed shadow of the
 /// right shape ([`make_zero`](Self::make_zero)), zeroing between passes
 /// ([`set_zero`](Self::set_zero)), and, for the finite-difference
-/// [reference backend](mod@crate::reference) and gradient checks, copies and
+/// reference backend and gradient checks, copies and
 /// walks over the float leaves. None of that can cause undefined behaviour:
 /// a derivative checks every shadow with
 /// [`ShadowCheck`](crate::ShadowCheck) before it reads or writes through it,
