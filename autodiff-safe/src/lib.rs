@@ -86,8 +86,10 @@
 //! # Backends
 //!
 //! Without features, derivatives are computed by the finite-difference
-//! [reference backend](mod@reference): every activity but the raw-pointer and
-//! `unsafe(..)` ones works on stable Rust, with about `1e-8` relative error.
+//! reference backend: every activity but the raw-pointer and `unsafe(..)`
+//! ones works on stable Rust, with about `1e-8` relative error. With the
+//! `gradcheck` feature, `gradcheck_d_f` compares a derivative with that
+//! reference (see the `gradcheck` module).
 //! With the `enzyme` feature, on nightly with `RUSTFLAGS=-Zautodiff=Enable`,
 //! `lto = "fat"` and an optimized profile, the derivatives are Enzyme's own:
 //! bit for bit those of raw `std::autodiff`, except that by-value `Dual`
