@@ -90,6 +90,7 @@ impl Cursor {
         }
     }
 
+    #[cfg(feature = "gradcheck")]
     /// Moves every leaf `i` by `sign` steps times `direction[i]`.
     pub(crate) fn along(direction: Vec<f64>, sign: f64) -> Self {
         Self {
@@ -98,6 +99,7 @@ impl Cursor {
         }
     }
 
+    #[cfg(feature = "gradcheck")]
     /// The distance each leaf actually moved, for a cursor made by
     /// [`along`](Self::along).
     pub(crate) fn moved(&self) -> &[f64] {
@@ -106,6 +108,7 @@ impl Cursor {
             .map_or(&[], |(_, moved)| moved.as_slice())
     }
 
+    #[cfg(feature = "gradcheck")]
     /// The value the target leaf was stored as, after rounding.
     pub(crate) fn applied(&self) -> f64 {
         self.applied
