@@ -5,7 +5,8 @@
 //! is too short and a shadow of another enum variant: memory errors that
 //! valgrind reports, proving the hole is real. `safe-short` and
 //! `safe-variant` pass the same inputs to autodiff-safe's `d_f` and `try_d_f`,
-//! which refuse them before Enzyme's code runs.
+//! which refuse them before Enzyme's code runs; `safe-trait-short` does the
+//! same through a provided trait method's checked derivative.
 //!
 //! ```text
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly build --profile enzyme -p autodiff-safe-examples --features enzyme --bin soundness-probe
@@ -59,6 +60,21 @@ fn curve(c: &Curve, x: f64) -> f64 {
     }
 }
 
+/// A provided trait method: its raw derivative is a hidden provided method
+/// that takes `&Unchecked`, so only the checked `d_loss` is safe to call.
+mod model {
+    pub trait Loss {
+        #[autodiff_safe::autodiff_reverse(d_loss, Const, Duplicated, Active)]
+        fn loss(&self, x: &[f64]) -> f64 {
+            x.iter().map(|v| v * v).sum()
+        }
+    }
+
+    pub struct M;
+
+    impl Loss for M {}
+}
+
 fn primal() -> Vec<f64> {
     vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
 }
@@ -108,8 +124,25 @@ fn main() -> ExitCode {
                 _ => return ExitCode::FAILURE,
             }
         }
+        "safe-trait-short" => {
+            use model::Loss;
+            let x = primal();
+            let mut dx = vec![0.0; 1];
+            let error = model::M.try_d_loss(&x, &mut dx, 1.0).err();
+            let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                model::M.d_loss(&x, &mut dx, 1.0)
+            }))
+            .is_err();
+            match error {
+                Some(error) if refused && dx == [0.0] => println!("refused: {error}"),
+                _ => return ExitCode::FAILURE,
+            }
+        }
         _ => {
-            eprintln!("usage: soundness-probe raw-short | raw-variant | safe-short | safe-variant");
+            eprintln!(
+                "usage: soundness-probe raw-short | raw-variant | safe-short | safe-variant | \
+                 safe-trait-short"
+            );
             return ExitCode::from(2);
         }
     }

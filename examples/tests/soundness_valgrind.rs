@@ -88,3 +88,17 @@ fn safe_wrong_variant_is_refused_cleanly() {
         run.stdout
     );
 }
+
+#[test]
+fn safe_trait_default_short_shadow_is_refused_cleanly() {
+    let run = valgrind("safe-trait-short");
+    assert_eq!(run.errors, 0);
+    assert!(
+        run.stdout.contains(
+            "refused: d_loss: shadow `dx_0` does not match its primal `x` at `x`: \
+             primal has length 8, shadow has length 1"
+        ),
+        "{}",
+        run.stdout
+    );
+}
