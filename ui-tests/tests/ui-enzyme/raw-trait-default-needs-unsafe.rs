@@ -1,0 +1,26 @@
+// A provided trait method's raw derivative takes the `Unchecked` token, which
+// only an `unsafe fn` hands out: calling it is refused without `unsafe`.
+#![feature(autodiff)]
+
+mod model {
+    use autodiff_safe::autodiff_reverse;
+    pub trait Loss {
+        #[autodiff_reverse(d_loss, Const, Duplicated, Active)]
+        fn loss(&self, x: &[f64]) -> f64 {
+            x.iter().map(|v| v * v).sum()
+        }
+    }
+    pub struct M;
+    impl Loss for M {}
+}
+
+use model::Loss;
+
+fn call() -> f64 {
+    let x = vec![1.0; 8];
+    let mut dx = vec![0.0; 1];
+    let token = autodiff_safe::__private_0_1::unchecked();
+    model::M.__autodiff_safe_raw_d_loss(token, &x, &mut dx, 1.0)
+}
+
+fn main() {}

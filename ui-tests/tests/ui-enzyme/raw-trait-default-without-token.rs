@@ -1,0 +1,25 @@
+// A provided trait method's raw derivative cannot be called with std's
+// signature alone: it takes the `Unchecked` token first.
+#![feature(autodiff)]
+
+mod model {
+    use autodiff_safe::autodiff_reverse;
+    pub trait Loss {
+        #[autodiff_reverse(d_loss, Const, Duplicated, Active)]
+        fn loss(&self, x: &[f64]) -> f64 {
+            x.iter().map(|v| v * v).sum()
+        }
+    }
+    pub struct M;
+    impl Loss for M {}
+}
+
+use model::Loss;
+
+fn call() -> f64 {
+    let x = vec![1.0; 8];
+    let mut dx = vec![0.0; 1];
+    model::M.__autodiff_safe_raw_d_loss(&x, &mut dx, 1.0)
+}
+
+fn main() {}
