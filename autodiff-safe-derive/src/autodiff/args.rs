@@ -6,8 +6,15 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Token, punctuated::Punctuated};
 
-use super::Entry;
 use crate::ctxt::Ctxt;
+
+/// Which attribute is expanding.
+#[derive(Clone, Copy)]
+pub enum Entry {
+    Reverse,
+    Forward,
+    ModeArgument,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Mode {

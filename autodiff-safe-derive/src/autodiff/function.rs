@@ -120,22 +120,7 @@ impl<'a> Function<'a> {
     /// `::<T, N>`, the turbofish naming the function's own type and const
     /// parameters (lifetimes are left to inference).
     pub fn turbofish(&self) -> TokenStream {
-        let params: Vec<TokenStream> = self
-            .sig
-            .generics
-            .params
-            .iter()
-            .filter_map(|param| match param {
-                syn::GenericParam::Type(ty) => Some(ty.ident.to_token_stream()),
-                syn::GenericParam::Const(konst) => Some(konst.ident.to_token_stream()),
-                syn::GenericParam::Lifetime(_) => None,
-            })
-            .collect();
-        if params.is_empty() {
-            TokenStream::new()
-        } else {
-            quote!(::<#(#params),*>)
-        }
+        turbofish(&self.sig.generics)
     }
 }
 
@@ -246,5 +231,23 @@ fn refuse_qualifiers(cx: &Ctxt, sig: &syn::Signature) {
     }
     if let Some(variadic) = &sig.variadic {
         cx.error_spanned_by(variadic, "a variadic function cannot be differentiated");
+    }
+}
+
+/// `::<T, N>` for the type and const parameters of `generics`, or nothing.
+pub fn turbofish(generics: &syn::Generics) -> TokenStream {
+    let params: Vec<TokenStream> = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(ty) => Some(ty.ident.to_token_stream()),
+            syn::GenericParam::Const(konst) => Some(konst.ident.to_token_stream()),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    if params.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(::<#(#params),*>)
     }
 }

@@ -19,6 +19,7 @@ use quote::{ToTokens, format_ident, quote};
 
 use super::args::{Activity, Mode};
 use super::backend;
+use super::checks::{OnError, checks};
 use super::context::Context;
 use super::function::Passing;
 use super::plan::{Backend, Input, Plan, borrow, checked_type, forward_return, tuple_or_single};
@@ -88,7 +89,7 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
     let report = local("__report");
     let compared = plan.backend == Backend::Enzyme;
     let hint = state_hint(plan, &report);
-    let checks = checks(plan);
+    let checks = checks(plan, &local("__error"), &OnError::Panic);
     let forwarded: Vec<TokenStream> = plan
         .derivative_params()
         .iter()
@@ -153,48 +154,6 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
             #report
         }
     }
-}
-
-/// The shadow checks, panicking with `d_f`'s message.
-fn checks(plan: &Plan<'_>) -> TokenStream {
-    let function = plan.args.name.to_string();
-    let mut out = TokenStream::new();
-    for input in plan
-        .inputs
-        .iter()
-        .filter(|input| super::plan::is_checked(input))
-    {
-        let param = input.param;
-        let name = &param.name;
-        let argument = syn::ext::IdentExt::unraw(name).to_string();
-        let primal = borrow(param, &name.to_token_stream());
-        let checked = checked_type(param);
-        for shadow in plan.shadow_names(input) {
-            let shadow_name = shadow.to_string();
-            let shadow_value = borrow(param, &shadow.to_token_stream());
-            let call = if input.act.activity.is_vector() {
-                let element = super::plan::slice_element(&param.passing);
-                let width = plan.width();
-                quote! {
-                    ::autodiff_safe::__private_0_1::check_vector_argument::<#element>(
-                        #function, #argument, #shadow_name, #width, #primal, #shadow_value,
-                    )
-                }
-            } else {
-                quote! {
-                    ::autodiff_safe::__private_0_1::check_argument::<#checked>(
-                        #function, #argument, #shadow_name, #primal, #shadow_value,
-                    )
-                }
-            };
-            out.extend(quote! {
-                if let ::core::result::Result::Err(__error) = #call {
-                    ::autodiff_safe::__private_0_1::refuse(&__error);
-                }
-            });
-        }
-    }
-    out
 }
 
 /// Step 2: the primal on copies, unperturbed and moved; a `Const &mut`

@@ -11,6 +11,7 @@
 mod args;
 mod backend;
 mod block;
+mod checks;
 mod context;
 mod expand;
 mod function;
@@ -21,16 +22,10 @@ mod valid;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+pub use args::Entry;
 pub use block::{BlockEntry, context_marker, expand as expand_block};
 
 use crate::ctxt::Ctxt;
-
-#[derive(Clone, Copy)]
-pub enum Entry {
-    Reverse,
-    Forward,
-    ModeArgument,
-}
 
 /// The annotated function as written: a free function, a method, or a
 /// trait method with or without a default body.

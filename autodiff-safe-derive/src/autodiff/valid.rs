@@ -6,8 +6,7 @@ use proc_macro2::TokenStream;
 
 use quote::quote;
 
-use super::Entry;
-use super::args::{Activity, ActivityArg, Args, Mode};
+use super::args::{Activity, ActivityArg, Args, Entry, Mode};
 use super::context::Context;
 use super::function::{Function, Param, Passing};
 use super::plan::{Backend, Input, Plan, expected_activities, slice_element};

@@ -2,8 +2,17 @@
 
 use proc_macro2::Span;
 
-use super::{Derive, attr};
+use super::attr;
 use crate::ctxt::Ctxt;
+
+/// Which derive runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Derive {
+    /// `unsafe impl ShadowCheck` and `impl FloatTree`.
+    ShadowCheck,
+    /// `impl FloatTree` alone, next to a hand-written `ShadowCheck`.
+    FloatTree,
+}
 
 pub struct Container<'a> {
     pub ident: &'a syn::Ident,

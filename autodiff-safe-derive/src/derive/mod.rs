@@ -8,16 +8,9 @@ mod valid;
 
 use proc_macro2::TokenStream;
 
-use crate::ctxt::Ctxt;
+pub use ast::Derive;
 
-/// Which derive runs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Derive {
-    /// `unsafe impl ShadowCheck` and `impl FloatTree`.
-    ShadowCheck,
-    /// `impl FloatTree` alone, next to a hand-written `ShadowCheck`.
-    FloatTree,
-}
+use crate::ctxt::Ctxt;
 
 pub fn derive(input: &syn::DeriveInput, derive: Derive) -> syn::Result<TokenStream> {
     let cx = Ctxt::default();

@@ -31,7 +31,7 @@ use quote::{ToTokens, format_ident, quote};
 use super::Body;
 use crate::autodiff::args::{Activity, Mode};
 use crate::autodiff::context::Context;
-use crate::autodiff::function::{Param, Passing};
+use crate::autodiff::function::{Param, Passing, turbofish};
 use crate::autodiff::plan::{Input, Plan};
 use crate::types;
 
@@ -313,24 +313,6 @@ fn nested_in_trait_impl(
     let turbofish = plan.function.turbofish();
     let call = quote!(<#self_ty as #trait_path>::#primal #turbofish (#(#forwarded),*));
     (params, Some(self_ty), generics, call)
-}
-
-/// `::<T, N>` for the type and const parameters of `generics`.
-fn turbofish(generics: &syn::Generics) -> TokenStream {
-    let params: Vec<TokenStream> = generics
-        .params
-        .iter()
-        .filter_map(|param| match param {
-            syn::GenericParam::Type(ty) => Some(ty.ident.to_token_stream()),
-            syn::GenericParam::Const(konst) => Some(konst.ident.to_token_stream()),
-            syn::GenericParam::Lifetime(_) => None,
-        })
-        .collect();
-    if params.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(::<#(#params),*>)
-    }
 }
 
 /// `tokens` with every `Self` replaced by `self_ty`, when there is one.

@@ -5,34 +5,13 @@ use quote::{format_ident, quote};
 
 use super::super::ast::{Field, Style, Variant};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ScalarKind {
-    /// `f32`, `f64`: nothing to check, floats to visit.
-    Float,
-    /// Integers, `bool`, `char`: nothing to check or visit.
-    Inert,
-}
+pub use crate::types::Primitive as ScalarKind;
 
 /// Fields written as a primitive scalar get no check call at all (theirs is
 /// a no-op), and the non-float ones no walk: skipping them keeps derives of
 /// wide models cheap to compile.
 pub fn scalar_kind(ty: &syn::Type) -> Option<ScalarKind> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    if path.qself.is_some() || path.path.segments.len() != 1 {
-        return None;
-    }
-    let segment = path.path.segments.first()?;
-    if !matches!(segment.arguments, syn::PathArguments::None) {
-        return None;
-    }
-    match segment.ident.to_string().as_str() {
-        "f32" | "f64" => Some(ScalarKind::Float),
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
-        | "usize" | "bool" | "char" => Some(ScalarKind::Inert),
-        _ => None,
-    }
+    crate::types::primitive(ty)
 }
 
 /// Fields the check compares: all but the `unsafe(skip)` ones.

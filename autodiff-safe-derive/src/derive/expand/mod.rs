@@ -9,10 +9,8 @@ mod tree;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
-use syn::visit::Visit;
 
-use super::Derive;
-use super::ast::Container;
+use super::ast::{Container, Derive};
 use fields::{ScalarKind, scalar_kind};
 
 pub fn expand(container: &Container<'_>, derive: Derive) -> TokenStream {
@@ -113,11 +111,10 @@ fn bounded_generics(container: &Container<'_>, bounds: &Bounds) -> syn::Generics
     let mut used = vec![false; params.len()];
     for field in container.all_fields() {
         if field.unsafe_skip.is_none() {
-            let mut finder = ParamFinder {
-                params: &params,
-                used: &mut used,
-            };
-            finder.visit_type(field.ty);
+            let field_uses = crate::types::used_params(field.ty, &params, true);
+            for (used, field_uses) in used.iter_mut().zip(field_uses) {
+                *used |= field_uses;
+            }
         }
     }
     let param_trait = &bounds.param_trait;
@@ -147,30 +144,4 @@ fn bounded_generics(container: &Container<'_>, bounds: &Bounds) -> syn::Generics
         }
     }
     generics
-}
-
-struct ParamFinder<'a> {
-    params: &'a [syn::Ident],
-    used: &'a mut [bool],
-}
-
-impl<'ast> Visit<'ast> for ParamFinder<'_> {
-    fn visit_type_path(&mut self, path: &'ast syn::TypePath) {
-        if path.qself.is_none() {
-            if let Some(first) = path.path.segments.first()
-                && let Some(index) = self.params.iter().position(|param| *param == first.ident)
-            {
-                self.used[index] = true;
-            }
-            if path
-                .path
-                .segments
-                .last()
-                .is_some_and(|last| last.ident == "PhantomData")
-            {
-                return;
-            }
-        }
-        syn::visit::visit_type_path(self, path);
-    }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{
+use super::pieces::{
     Pieces, ad, calls, const_pieces, copy_argument, forward_result, into_shadows, local, offsets,
     var,
 };

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{
+use super::pieces::{
     Pieces, ad, calls, const_pieces, copy_argument, into_shadows, local, offsets, reverse_result,
     var,
 };
