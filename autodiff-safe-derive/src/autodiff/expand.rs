@@ -143,6 +143,7 @@ fn panicking(plan: &Plan<'_>, try_name: &syn::Ident, docs: &Docs) -> TokenStream
             clippy::type_complexity,
             clippy::must_use_candidate,
             clippy::multiple_bound_locations,
+            clippy::used_underscore_binding,
         )]
         #vis #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
             match #try_call {
@@ -185,6 +186,7 @@ fn fallible(
             clippy::missing_errors_doc,
             clippy::missing_safety_doc,
             clippy::multiple_bound_locations,
+            clippy::used_underscore_binding,
             unused_variables,
             unused_mut,
         )]
@@ -224,6 +226,7 @@ fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenS
             clippy::too_many_arguments,
             clippy::type_complexity,
             clippy::multiple_bound_locations,
+            clippy::used_underscore_binding,
             unused_variables,
             unused_mut,
         )]

@@ -137,6 +137,7 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
             clippy::too_many_arguments,
             clippy::type_complexity,
             clippy::multiple_bound_locations,
+            clippy::used_underscore_binding,
             clippy::too_many_lines,
             unused_variables,
             unused_mut,

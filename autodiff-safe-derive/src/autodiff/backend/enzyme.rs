@@ -197,6 +197,7 @@ impl HiddenPrimal {
                 clippy::too_many_arguments,
                 clippy::needless_pass_by_value,
                 clippy::boxed_local,
+                clippy::used_underscore_binding,
                 non_snake_case
             )]
             fn #name #generics (#(#params),*) #output #where_clause {
