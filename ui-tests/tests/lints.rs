@@ -5,6 +5,7 @@
 //! (`tests/lints.rs`, linted by `cargo clippy --all-targets`); the two copies
 //! must stay identical.
 
+#![cfg_attr(feature = "enzyme", feature(autodiff))]
 #![deny(warnings, unused_qualifications, clippy::pedantic)]
 
 use std::marker::PhantomData;
