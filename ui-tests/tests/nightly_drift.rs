@@ -59,12 +59,6 @@ enum Difference {
     /// derivative a safe `fn` and ours an `unsafe fn`, on purpose, since its
     /// shadow cannot be checked.
     UnsafeRawPointer,
-    /// Not in the README yet: a `Dualv` return with WIDTH > 1. std returns
-    /// `(T, T)` (and rustc crashes compiling it with this Enzyme); ours
-    /// returns `[T; WIDTH + 1]`, the value and one tangent per lane, as for a
-    /// `Dual` return, which the reference backend computes and the Enzyme
-    /// backend cannot (a type mismatch with std's raw derivative).
-    DualvReturnArray,
 }
 
 const CONSTRUCTS: &[Construct] = &[
@@ -175,24 +169,6 @@ const CONSTRUCTS: &[Construct] = &[
         source: r"
             #[autodiff_forward(d_sum_sq_v_only, 3, Dualv, DualvOnly)]
             pub fn sum_sq_v_only(x: &[f64]) -> f64 {
-                x.iter().map(|v| v * v).sum()
-            }",
-        difference: None,
-    },
-    Construct {
-        name: "forward Dualv input, width 4, Dualv return",
-        source: r"
-            #[autodiff_forward(d_sum_sq_vv, 4, Dualv, Dualv)]
-            pub fn sum_sq_vv(x: &[f64]) -> f64 {
-                x.iter().map(|v| v * v).sum()
-            }",
-        difference: Some(Difference::DualvReturnArray),
-    },
-    Construct {
-        name: "forward Dualv input, width 1, Dualv return",
-        source: r"
-            #[autodiff_forward(d_sum_sq_v1, 1, Dualv, Dualv)]
-            pub fn sum_sq_v1(x: &[f64]) -> f64 {
                 x.iter().map(|v| v * v).sum()
             }",
         difference: None,
@@ -858,25 +834,6 @@ impl Signature {
                     return gone("ours is no longer an `unsafe fn`");
                 }
                 self.sig.unsafety = None;
-            }
-            Difference::DualvReturnArray => {
-                let syn::ReturnType::Type(_, std_ty) = &std.sig.output else {
-                    return gone("std's derivative returns nothing");
-                };
-                let syn::Type::Tuple(tuple) = &**std_ty else {
-                    return gone("std's derivative no longer returns a tuple");
-                };
-                let syn::ReturnType::Type(_, ours_ty) = &self.sig.output else {
-                    return gone("ours returns nothing");
-                };
-                let syn::Type::Array(array) = &**ours_ty else {
-                    return gone("ours no longer returns an array");
-                };
-                let pair = [&*array.elem, &*array.elem];
-                if !tuple.elems.iter().eq(pair) {
-                    return gone("std's tuple is not `(T, T)` of our array's `T`");
-                }
-                self.sig.output = std.sig.output.clone();
             }
         }
         Ok(())

@@ -192,6 +192,17 @@ fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &ActivityArg) {
         );
         return;
     }
+    if act.activity == Activity::Dualv {
+        error_at_act(
+            cx,
+            act,
+            "a `Dualv` return cannot be differentiated: std types it `(T, T)` whatever the \
+             width, and Enzyme cannot compile it (at width 1 it cannot cast the return type; \
+             wider, rustc crashes); write `Dual` for the value and one tangent per lane, or \
+             `DualvOnly` for the tangents alone",
+        );
+        return;
+    }
     let allowed: &[Activity] = match mode {
         Mode::Reverse => &[Activity::Const, Activity::Active, Activity::ActiveOnly],
         Mode::Forward => &[
