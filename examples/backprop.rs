@@ -9,7 +9,10 @@
 //! the last lines of the output show a shadow with a missing bias refused.
 //!
 //! The network learns `f(x, y) = sin(2x) cos(1.5y)` from 256 noisy samples,
-//! by minibatch gradient descent with momentum.
+//! by minibatch gradient descent with momentum. The update is one structural
+//! `zip_map` over the model, its gradient and its velocity, which checks
+//! their structures first: the output also shows a gradient with a missing
+//! weight refused by the update, with its path.
 //!
 //! Run it on stable Rust, with finite differences standing in for Enzyme:
 //!
@@ -23,10 +26,15 @@
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
 //!     -p autodiff-safe-examples --features enzyme --example backprop
 //! ```
+//!
+//! With `--features gradcheck` (`-p autodiff-safe-examples`), it first
+//! gradchecks `d_loss`: in the Enzyme tier, against finite differences.
 
 use std::process::ExitCode;
 
-use autodiff_safe::{ShadowCheck, autodiff_reverse, make_zero, set_zero};
+use autodiff_safe::{
+    FloatTree, Lanes, ShadowCheck, ShadowError, autodiff_reverse, make_zero, set_zero, zip_map,
+};
 use autodiff_safe_examples::{Progress, Rng};
 
 /// A dense layer: `outputs` neurons, each with `inputs` weights (row-major in
@@ -92,18 +100,6 @@ impl Mlp {
             ],
         }
     }
-
-    /// All weights and biases, in a fixed order.
-    fn params(&self) -> impl Iterator<Item = &f64> {
-        self.layers.iter().flat_map(|l| l.w.iter().chain(&l.b))
-    }
-
-    /// All weights and biases, mutably, in the same order as [`Mlp::params`].
-    fn params_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.layers
-            .iter_mut()
-            .flat_map(|l| l.w.iter_mut().chain(&mut l.b))
-    }
 }
 
 /// Mean squared error of `mlp` on the samples `inputs` (`INPUTS` features
@@ -128,6 +124,52 @@ fn loss(mlp: &Mlp, inputs: &[f64], targets: &[f64]) -> f64 {
     #[allow(clippy::cast_precision_loss, reason = "sample counts are small")]
     let count = targets.len() as f64;
     total / count
+}
+
+/// One step of gradient descent with momentum, `v = momentum v - lr g`, then
+/// `p += v`, on every weight and bias at once.
+///
+/// `zip_map` first checks that the gradient and the velocity have the
+/// model's structure (every layer, every length), then hands the three
+/// models' floats over together, a whole `Vec<f64>` at a time; no field is
+/// named, so none can be forgotten. On a mismatch it returns the path to it
+/// (`read[0].layers[1].w`: the gradient, in layer 1's weights) and nothing
+/// has moved.
+fn sgd_momentum(
+    mlp: &mut Mlp,
+    velocity: &mut Mlp,
+    grad: &Mlp,
+    learning_rate: f64,
+    momentum: f64,
+) -> Result<(), ShadowError> {
+    zip_map([grad], [mlp, velocity], |lanes| {
+        // The model is all `f64`: there are no `f32` lanes to update.
+        if let Lanes::F64 {
+            read: [g],
+            write: [p, v],
+        } = lanes
+        {
+            for ((p, v), g) in p.iter_mut().zip(v.iter_mut()).zip(g) {
+                *v = momentum * *v - learning_rate * g;
+                *p += *v;
+            }
+        }
+    })
+}
+
+/// Gradchecks `d_loss` on the first `BATCH` samples at the initial model:
+/// in the Enzyme tier, every weight's and bias's derivative against central
+/// differences (a wrong gradient stops the example with the report).
+#[cfg(feature = "gradcheck")]
+fn gradcheck(mlp: &Mlp, inputs: &[f64], targets: &[f64]) {
+    const BATCH: usize = 32;
+    autodiff_safe_examples::gradchecked(gradcheck_d_loss(
+        mlp,
+        &mut make_zero(mlp),
+        &inputs[..BATCH * INPUTS],
+        &targets[..BATCH],
+        1.0,
+    ));
 }
 
 /// The function the network learns.
@@ -157,8 +199,10 @@ fn main() -> ExitCode {
     let mut velocity = make_zero(&mlp);
     println!(
         "MLP {INPUTS}-12-12-1, {} parameters, {SAMPLES} samples, batches of {BATCH}",
-        mlp.params().count()
+        mlp.leaf_count()
     );
+    #[cfg(feature = "gradcheck")]
+    gradcheck(&mlp, &inputs, &targets);
 
     let initial = loss(&mlp, &inputs, &targets);
     println!("loss on all samples before training: {initial:.4e}");
@@ -176,14 +220,8 @@ fn main() -> ExitCode {
         // Reverse mode *adds* into the shadow: reset it before each pass.
         set_zero(&mut grad);
         let batch_loss = d_loss(&mlp, &mut grad, &batch_inputs, &batch_targets, 1.0);
-        for ((p, v), g) in mlp
-            .params_mut()
-            .zip(velocity.params_mut())
-            .zip(grad.params())
-        {
-            *v = MOMENTUM * *v - LEARNING_RATE * g;
-            *p += *v;
-        }
+        sgd_momentum(&mut mlp, &mut velocity, &grad, LEARNING_RATE, MOMENTUM)
+            .expect("make_zero gives the gradient and the velocity the model's structure");
         progress.update(step, batch_loss);
     }
     progress.finish();
@@ -207,12 +245,37 @@ fn main() -> ExitCode {
         }
     };
 
+    // The update refuses a gradient of another structure, naming the path,
+    // and moves nothing.
+    let mut wrong = make_zero(&mlp);
+    wrong.layers[1].w.pop();
+    let before = loss(&mlp, &inputs, &targets);
+    let update = sgd_momentum(&mut mlp, &mut velocity, &wrong, LEARNING_RATE, MOMENTUM);
+    let expected = "shadow does not match its primal at `read[0].layers[1].w`: \
+                    primal has length 144, shadow has length 143";
+    let update_refused_ok = if let Err(error) = update {
+        println!("wrong-shaped gradient refused by the update: {error}");
+        error.path() == "read[0].layers[1].w"
+            && error.to_string() == expected
+            && loss(&mlp, &inputs, &targets).to_bits() == before.to_bits()
+    } else {
+        println!("wrong-shaped gradient was accepted by the update");
+        false
+    };
+
     if fitted > 0.05 * initial {
         eprintln!("error: the loss did not fall below 5% of its initial value");
         return ExitCode::FAILURE;
     }
     if !refused_ok {
         eprintln!("error: the wrong-sized shadow was not refused with the expected message");
+        return ExitCode::FAILURE;
+    }
+    if !update_refused_ok {
+        eprintln!(
+            "error: the update did not refuse the wrong-shaped gradient with the expected path, \
+             or moved the model"
+        );
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

@@ -26,6 +26,10 @@
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
 //!     -p autodiff-safe-examples --features enzyme --example bezier_fit
 //! ```
+//!
+//! With `--features gradcheck` (`-p autodiff-safe-examples`), it first
+//! gradchecks `d_loss` at the initial curve and parameters: in the Enzyme
+//! tier, both shadows against finite differences.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -233,6 +237,16 @@ fn main() -> ExitCode {
     };
     let mut curve = initial.clone();
     let mut ts = chord_lengths(&points);
+
+    #[cfg(feature = "gradcheck")]
+    autodiff_safe_examples::gradchecked(gradcheck_d_loss(
+        &curve,
+        &mut make_zero(&curve),
+        &ts,
+        &mut make_zero(&ts),
+        &points,
+        1.0,
+    ));
 
     // Gradients of the same shapes as the curve and the parameters.
     let mut dcurve = make_zero(&curve);

@@ -21,6 +21,10 @@
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
 //!     -p autodiff-safe-examples --features enzyme --example enum_model
 //! ```
+//!
+//! With `--features gradcheck` (`-p autodiff-safe-examples`), it first
+//! gradchecks `d_loss` at the starting model and at the true curve: in the
+//! Enzyme tier, every head's coefficients against finite differences.
 
 use std::process::ExitCode;
 
@@ -110,6 +114,18 @@ fn main() -> ExitCode {
             Head::Linear { w: 0.0, b: 0.0 },
         ],
     };
+    // Gradchecks: where training starts, and at the truth, where the
+    // gradient is the noise's.
+    #[cfg(feature = "gradcheck")]
+    for at in [&model, &truth] {
+        autodiff_safe_examples::gradchecked(gradcheck_d_loss(
+            at,
+            &mut make_zero(at),
+            &xs,
+            &ys,
+            1.0,
+        ));
+    }
     let mut grad = make_zero(&model);
     let mut descent = Momentum::new(&model, 0.1, 0.9);
     let initial = loss(&model, &xs, &ys);

@@ -12,6 +12,11 @@
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
 //!     -p autodiff-safe-examples --features enzyme --example hvp
 //! ```
+//!
+//! With `--features gradcheck` (`-p autodiff-safe-examples`), it first
+//! gradchecks both levels at the starting point: `d_rosenbrock` against
+//! differences of the function, `hvp` against differences of `gradient` (in
+//! the Enzyme tier; the reverse pass inside is then Enzyme's).
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
 
 use std::process::ExitCode;
@@ -90,6 +95,14 @@ fn main() -> ExitCode {
     // The Hessian-vector product against the analytic Hessian, at one point.
     let x0 = [0.2, 0.4, 0.6, 0.3, 0.8, 0.5];
     let e0: [f64; N] = std::array::from_fn(|i| f64::from(u8::from(i == 0)));
+    #[cfg(feature = "gradcheck")]
+    {
+        use autodiff_safe_examples::gradchecked;
+        gradchecked(gradcheck_d_rosenbrock(&x0, &mut [0.0; N], 1.0));
+        // Along a direction that moves every coordinate, not only e0.
+        let v = [1.0, -0.5, 0.25, 0.75, -1.0, 0.5];
+        gradchecked(gradcheck_hvp(&x0, &v, &mut [0.0; N], &mut [0.0; N]));
+    }
     let hv = hessian_times(&x0, &e0);
     // Column 0 of the Hessian: d2f/dx0^2 = 2 - 400 (x1 - 3 x0^2), d2f/dx1dx0 = -400 x0.
     let expected = [2.0 - 400.0 * (x0[1] - 3.0 * x0[0] * x0[0]), -400.0 * x0[0]];

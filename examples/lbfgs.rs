@@ -23,6 +23,9 @@
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
 //!     -p autodiff-safe-examples --features enzyme,argmin --example lbfgs
 //! ```
+//!
+//! With `--features gradcheck` as well, it first gradchecks `d_rosenbrock`
+//! at each starting point: in the Enzyme tier, against finite differences.
 
 use std::process::ExitCode;
 
@@ -60,6 +63,8 @@ fn minimize(n: usize) -> Result<bool, Error> {
     let start: Vec<f64> = (0..n)
         .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
         .collect();
+    #[cfg(feature = "gradcheck")]
+    autodiff_safe_examples::gradchecked(gradcheck_d_rosenbrock(&start, &mut vec![0.0; n], 1.0));
     let result = Executor::new(problem, solver)
         .configure(|state| state.param(start).max_iters(1000))
         .run()?;

@@ -30,6 +30,9 @@
 //!     -p autodiff-safe-examples --features ndarray,enzyme --example ndarray_regression
 //! ```
 //!
+//! With `--features gradcheck` as well, it first gradchecks `d_loss` at the
+//! initial model: in the Enzyme tier, against finite differences.
+//!
 //! Two workarounds keep this Enzyme (nightly 1.97, `-Zautodiff=Enable`)
 //! happy. The differentiated code reads the arrays through `as_slice()` and
 //! plain loops: ndarray's `sum()`, `dot` and indexing of a `Duplicated`
@@ -209,6 +212,15 @@ fn main() -> ExitCode {
         w: Array1::from_shape_fn(CLASSES * FEATURES, |_| 0.01 * rng.normal()),
         b: Array1::zeros(CLASSES),
     };
+
+    #[cfg(feature = "gradcheck")]
+    autodiff_safe_examples::gradchecked(gradcheck_d_loss(
+        &model,
+        &mut make_zero(&model),
+        &data.x,
+        &data.labels,
+        1.0,
+    ));
 
     // The checked gradient against the closed form.
     let mut grad = make_zero(&model);

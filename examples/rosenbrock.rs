@@ -24,6 +24,11 @@
 //! RUSTFLAGS=-Zautodiff=Enable cargo +nightly run --profile enzyme \
 //!     -p autodiff-safe-examples --features enzyme --example rosenbrock
 //! ```
+//!
+//! With `--features gradcheck` (`-p autodiff-safe-examples`), it first
+//! gradchecks every derivative it uses at std's documented point `(1, 3)`
+//! and the descent's starting point: in the Enzyme tier, against finite
+//! differences.
 
 use std::process::ExitCode;
 
@@ -104,6 +109,22 @@ fn documented_examples() -> bool {
     ok
 }
 
+/// Gradchecks every derivative of the example, with the arguments of std's
+/// documented calls (seeds `1.0`) and, for `d_rosenbrock_nd`, at the
+/// descent's starting point.
+#[cfg(feature = "gradcheck")]
+fn gradchecks() {
+    use autodiff_safe_examples::gradchecked;
+    gradchecked(gradcheck_rb_fwd1(1.0, 1.0, 3.0));
+    gradchecked(gradcheck_rb_fwd2(1.0, 3.0, 1.0));
+    gradchecked(gradcheck_rb_fwd3(1.0, 1.0, 3.0, 1.0));
+    gradchecked(gradcheck_rb_inp_fwd(1.0, 1.0, 3.0, 1.0, &mut 0.0, &mut 0.0));
+    gradchecked(gradcheck_rb_rev(1.0, 3.0, 1.0));
+    gradchecked(gradcheck_rb_inp_rev(1.0, 3.0, &mut 0.0, &mut 1.0));
+    let start = [-1.2, 1.0, -1.2, 1.0, -1.2, 1.0];
+    gradchecked(gradcheck_d_rosenbrock_nd(&start, &mut [0.0; 6], 1.0));
+}
+
 /// Minimises the `N`-dimensional Rosenbrock function by Nesterov gradient
 /// descent; returns the point reached.
 fn descend() -> Vec<f64> {
@@ -144,6 +165,8 @@ fn descend() -> Vec<f64> {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "gradcheck")]
+    gradchecks();
     let documented_ok = documented_examples();
     let x = descend();
     let distance = x.iter().map(|x| (x - 1.0).powi(2)).sum::<f64>().sqrt();

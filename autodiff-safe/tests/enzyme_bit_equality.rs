@@ -3,8 +3,13 @@
 //! for bit. Each function is written twice from the same tokens, once under
 //! `autodiff_safe`'s attribute and once under std's.
 //!
+//! With the `gradcheck` feature, `gradcheck_every_construct` also checks
+//! every one of these derivatives against finite differences: bit equality
+//! with raw std says both agree, gradcheck that they are right.
+//!
 //! Run with nightly, Enzyme and fat LTO:
 //! `RUSTFLAGS=-Zautodiff=Enable cargo +nightly test --profile enzyme -p autodiff-safe --features enzyme --test enzyme_bit_equality`
+//! (and `--features enzyme,gradcheck` for the gradchecks).
 #![cfg(feature = "enzyme")]
 #![feature(autodiff)]
 #![allow(
@@ -438,4 +443,93 @@ fn hessian_vector_product_forward_over_reverse() {
     assert_bits("hvp", &hv_safe, &hv_raw);
     // H v = [2 x1, 2 x0] for v = e0.
     assert_eq!(hv_safe, [1.0, 3.0]);
+}
+
+/// Every checked derivative of this file under gradcheck, with the
+/// arguments of its bit-equality test: accumulated shadows start from zero,
+/// seeds (`dret`, the seeds of `&mut` outputs and of `&mut self`) and
+/// tangents are the test's. `d_total` is the one left out: a by-value
+/// `self` receiver gets no gradcheck companion.
+#[cfg(feature = "gradcheck")]
+#[test]
+fn gradcheck_every_construct() {
+    use autodiff_safe::gradcheck::Report;
+
+    let mut checked = 0;
+    let mut check = |report: Report| {
+        let report = report.assert();
+        assert!(report.compared(), "{report}");
+        println!("{report}");
+        checked += 1;
+    };
+
+    // Slices, `Vec`s, scalars and seeds.
+    check(gradcheck_d_sum_sq(
+        &[0.5, -1.25, 2.0, 3.5],
+        &mut [0.0; 4],
+        1.0,
+    ));
+    let x = vec![0.3, 0.7, -1.1];
+    check(gradcheck_d_vec_out(
+        &x,
+        &mut vec![0.0; 3],
+        &mut vec![0.0; 3],
+        &mut vec![1.0, 0.5, -2.0],
+        1.0,
+    ));
+    check(gradcheck_d_rosen(1.0, 3.0, 1.0));
+    check(gradcheck_d_seeded(1.0, 3.0, &mut 0.0, &mut 1.0));
+
+    // Nested structs, enums, options and boxes.
+    let outer = Outer {
+        inner: Inner {
+            w: vec![0.5, -0.25, 1.5],
+        },
+        scale: [2.0, -3.0],
+        bias: Some(vec![0.1, 0.2]),
+        head: vec![0.0, 1.0].into_boxed_slice(),
+    };
+    check(gradcheck_d_outer(&outer, &mut make_zero(&outer), 1.0));
+    for curve in [
+        Curve::Linear { slope: 1.5 },
+        Curve::Poly(vec![1.0, -2.0, 0.5]),
+    ] {
+        check(gradcheck_d_curve(&curve, &mut make_zero(&curve), 1.7, 1.0));
+    }
+
+    // Methods: `&self` and `&mut self` (with the seed of the final state).
+    let model = Model {
+        w: vec![0.5, -1.0, 2.0],
+    };
+    check(model.gradcheck_d_loss(&mut make_zero(&model), 1.5, 1.0));
+    let mut seed = Model {
+        w: vec![1.0, 0.5, -1.0],
+    };
+    check(model.clone().gradcheck_d_step(&mut seed, 0.1, 1.0));
+
+    // Generic and const-generic functions.
+    check(gradcheck_d_generic::<f64>(&[1.5, -0.5], &mut [0.0; 2], 1.0));
+    check(gradcheck_d_fixed(&[1.0, 2.0, -3.0], &mut [0.0; 3], 1.0));
+
+    // Forward mode: widths 1, 2 and 4, `Dualv`, an in-place output.
+    let x = [0.25, -0.5, 1.0];
+    let tangent = [1.0, 0.5, -2.0];
+    let unit = [0.0, 1.0, 0.0];
+    let other = [3.0, 0.0, 1.0];
+    check(gradcheck_f_dual(&x, &tangent));
+    check(gradcheck_f_width2(&x, &tangent, &unit));
+    check(gradcheck_f_width4(&x, &tangent, &unit, &other, &tangent));
+    check(gradcheck_f_vector(&x, &[1.0, 0.5, -2.0, 0.0, 1.0, 0.0]));
+    check(gradcheck_f_inplace(1.0, 1.0, 3.0, 1.0, &mut 0.0, &mut 0.0));
+
+    // Forward over reverse.
+    check(gradcheck_d_cubic(&[1.5, 0.5], &mut [0.0; 2], 1.0));
+    check(gradcheck_hvp(
+        &[1.5, 0.5],
+        &[1.0, 0.0],
+        &mut [0.0; 2],
+        &mut [0.0; 2],
+    ));
+
+    println!("enzyme bit-equality: {checked} derivatives gradchecked");
 }

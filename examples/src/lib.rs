@@ -6,7 +6,8 @@
 //! nothing here is differentiated: [`Rng`] makes deterministic synthetic
 //! data without the `rand` crate, [`Momentum`] takes gradient-descent steps
 //! on any model with `ShadowCheck` and `FloatTree` impls, and [`Progress`] draws a progress
-//! bar.
+//! bar. With the `gradcheck` feature, `gradchecked` prints and asserts the
+//! gradchecks every example runs before it starts.
 
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
 
@@ -16,6 +17,40 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use autodiff_safe::{FloatTree, ShadowCheck, check, make_zero};
+
+/// Prints a gradcheck's verdict and panics with the whole report if the
+/// derivative disagrees with its finite-difference reference.
+///
+/// In the Enzyme tier the report compares Enzyme's derivative with central
+/// differences, and one line says it passed; on the reference backend there
+/// is nothing to compare, and [`Report::assert`] itself prints the one "not
+/// compared" line (on standard error).
+///
+/// [`Report::assert`]: autodiff_safe::gradcheck::Report::assert
+///
+/// ```
+/// use autodiff_safe::autodiff_reverse;
+/// use autodiff_safe_examples::gradchecked;
+///
+/// #[autodiff_reverse(d_cube, Duplicated, Active)]
+/// fn cube(x: &[f64]) -> f64 {
+///     x.iter().map(|x| x * x * x).sum()
+/// }
+///
+/// gradchecked(gradcheck_d_cube(&[1.0, -2.0], &mut [0.0; 2], 1.0));
+/// ```
+///
+/// # Panics
+///
+/// If the report failed: a wrong or non-finite leaf, named by its path.
+#[cfg(feature = "gradcheck")]
+#[track_caller]
+pub fn gradchecked(report: autodiff_safe::gradcheck::Report) {
+    let report = report.assert();
+    if report.compared() {
+        println!("{report}");
+    }
+}
 
 /// A tiny deterministic pseudo-random generator (`SplitMix64`), so that every
 /// run of an example sees the same data.

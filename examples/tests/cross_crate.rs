@@ -35,3 +35,13 @@ fn library_derivative_equals_raw_std_bit_for_bit() {
         assert_eq!(s.to_bits(), r.to_bits());
     }
 }
+
+/// The library's derivative under gradcheck, from another crate: against
+/// finite differences in the Enzyme tier.
+#[cfg(feature = "gradcheck")]
+#[test]
+fn library_derivative_passes_gradcheck() {
+    use autodiff_safe_examples::cross_crate::gradcheck_d_spring_energy;
+    let report = gradcheck_d_spring_energy(&[0.25, 1.0, 2.5, 3.0], &mut [0.0; 4], 1.0).assert();
+    assert_eq!(report.compared(), cfg!(feature = "enzyme"), "{report}");
+}

@@ -6,6 +6,10 @@
 //! same buffers (address and capacity).
 //!
 //! When the mutations happen to cancel out, the call must succeed instead.
+//!
+//! In the Enzyme tier (`--features enzyme`) the refusals are the same, and the
+//! calls that succeed run Enzyme's derivatives.
+#![cfg_attr(feature = "enzyme", feature(autodiff))]
 
 mod common;
 
@@ -21,24 +25,49 @@ use proptest::test_runner::TestCaseError;
 
 // ------------------------------------------------------- the derivatives
 
+// The sums are loops with accumulators started at zero: written with
+// `iter().map(..).sum()`, this Enzyme's derivative of `model_sum` is invalid
+// IR ("Instruction does not dominate all uses!" in `diffe_..model_sum`, then
+// "LLVM ERROR: function failed verification"), once `shape_sum` of the head,
+// of the heads and `tree_sum` meet in one function.
+
 fn sum_sq(values: &[f64]) -> f64 {
-    values.iter().map(|v| v * v).sum()
+    let mut total = 0.0;
+    for v in values {
+        total += v * v;
+    }
+    total
 }
 
 fn shape_sum(shape: &Shape) -> f64 {
+    let mut total = 0.0;
     match shape {
-        Shape::Empty => 0.0,
-        Shape::Pair(a, b) => sum_sq(a) + b.iter().map(|v| f64::from(*v).sin()).sum::<f64>(),
+        Shape::Empty => {}
+        Shape::Pair(a, b) => {
+            total += sum_sq(a);
+            for v in b {
+                total += f64::from(*v).sin();
+            }
+        }
         Shape::Poly { coeffs, rows } => {
-            sum_sq(coeffs) + rows.iter().map(|row| sum_sq(row)).sum::<f64>()
+            total += sum_sq(coeffs);
+            for row in rows {
+                total += sum_sq(row);
+            }
         }
     }
+    total
 }
 
 fn tree_sum(node: &Node) -> f64 {
-    sum_sq(&node.value)
-        + node.children.iter().map(tree_sum).sum::<f64>()
-        + node.next.as_deref().map_or(0.0, tree_sum)
+    let mut total = sum_sq(&node.value);
+    for child in &node.children {
+        total += tree_sum(child);
+    }
+    if let Some(next) = &node.next {
+        total += tree_sum(next);
+    }
+    total
 }
 
 /// A smooth function of every float of the model.
