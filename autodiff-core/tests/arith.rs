@@ -131,3 +131,12 @@ fn dot_sums_in_traversal_order() {
     };
     assert_eq!(lanes_order.to_bits(), dot(&x, &ones).unwrap().to_bits());
 }
+
+#[test]
+fn masked_updates_of_f32_leaves() {
+    let x = (3.0_f32, vec![3.0_f32, 5.0]);
+    let mask = (1.0_f32, vec![0.0_f32, 1.0]);
+    let mut y = (1.0_f32, vec![1.0_f32, 1.0]);
+    axpy_masked(-2.0, &x, &mask, &mut y).unwrap();
+    assert_eq!(y, (-5.0, vec![1.0, -9.0]));
+}
