@@ -178,6 +178,67 @@ impl ToTokens for Item {
     }
 }
 
+/// The derivative's name, which comes first.
+fn parse_name(cx: &Ctxt, item: Option<Item>, span: Span, usage: &str) -> Option<syn::Ident> {
+    match item {
+        Some(Item::Ident(name))
+            if Activity::from_name(&name.to_string()).is_some()
+                || name == "Reverse"
+                || name == "Forward" =>
+        {
+            cx.error_spanned_by(
+                &name,
+                format!(
+                    "expected the derivative's name first, found `{name}`; name the derivative \
+                     before the mode and activities: {usage}"
+                ),
+            );
+            None
+        }
+        Some(Item::Ident(name)) => Some(name),
+        Some(other) => {
+            cx.error_spanned_by(
+                &other,
+                format!("expected the derivative's name first: {usage}"),
+            );
+            None
+        }
+        None => {
+            cx.syn_error(syn::Error::new(span, format!("missing arguments: {usage}")));
+            None
+        }
+    }
+}
+
+/// The mode: the entry's own, or `Reverse` / `Forward` after the name.
+fn parse_mode(
+    cx: &Ctxt,
+    entry: Entry,
+    items: &mut impl Iterator<Item = Item>,
+    span: Span,
+    usage: &str,
+) -> Option<Mode> {
+    match entry {
+        Entry::Reverse => Some(Mode::Reverse),
+        Entry::Forward => Some(Mode::Forward),
+        Entry::ModeArgument => match items.next() {
+            Some(Item::Ident(mode)) if mode == "Reverse" => Some(Mode::Reverse),
+            Some(Item::Ident(mode)) if mode == "Forward" => Some(Mode::Forward),
+            Some(other) => {
+                cx.error_spanned_by(
+                    &other,
+                    format!("expected `Reverse` or `Forward` after the name: {usage}"),
+                );
+                None
+            }
+            None => {
+                cx.syn_error(syn::Error::new(span, format!("missing mode: {usage}")));
+                None
+            }
+        },
+    }
+}
+
 pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
     let span = if args.is_empty() {
         Span::call_site()
@@ -194,53 +255,8 @@ pub fn parse(cx: &Ctxt, entry: Entry, args: TokenStream) -> Option<Args> {
         };
     let mut items = items.into_iter().peekable();
     let usage = entry.usage();
-    let name = match items.next() {
-        Some(Item::Ident(name))
-            if Activity::from_name(&name.to_string()).is_some()
-                || name == "Reverse"
-                || name == "Forward" =>
-        {
-            cx.error_spanned_by(
-                &name,
-                format!(
-                    "expected the derivative's name first, found `{name}`; name the derivative \
-                     before the mode and activities: {usage}"
-                ),
-            );
-            return None;
-        }
-        Some(Item::Ident(name)) => name,
-        Some(other) => {
-            cx.error_spanned_by(
-                &other,
-                format!("expected the derivative's name first: {usage}"),
-            );
-            return None;
-        }
-        None => {
-            cx.syn_error(syn::Error::new(span, format!("missing arguments: {usage}")));
-            return None;
-        }
-    };
-    let mode = match entry {
-        Entry::Reverse => Mode::Reverse,
-        Entry::Forward => Mode::Forward,
-        Entry::ModeArgument => match items.next() {
-            Some(Item::Ident(mode)) if mode == "Reverse" => Mode::Reverse,
-            Some(Item::Ident(mode)) if mode == "Forward" => Mode::Forward,
-            Some(other) => {
-                cx.error_spanned_by(
-                    &other,
-                    format!("expected `Reverse` or `Forward` after the name: {usage}"),
-                );
-                return None;
-            }
-            None => {
-                cx.syn_error(syn::Error::new(span, format!("missing mode: {usage}")));
-                return None;
-            }
-        },
-    };
+    let name = parse_name(cx, items.next(), span, usage)?;
+    let mode = parse_mode(cx, entry, &mut items, span, usage)?;
     let mut width = 1;
     let mut width_tokens = None;
     if let Some(Item::Int(_)) = items.peek()
