@@ -204,15 +204,28 @@ fn driver(threads: usize, iters: usize, mlp: &Mlp, samples: &[Sample]) {
     }
 }
 
-/// `BATCH_DRIVER=paired` mode: `rounds` rounds of one gradient on a pool of
-/// 1 thread and one on 2 threads (alternating which goes first); prints the
+/// `BATCH_DRIVER=paired` mode: `rounds` rounds of gradients on a pool of
+/// 1 thread and on 2 threads (alternating which goes first); prints the
 /// quartiles of the per-round speedup, which drifting load disturbs less
-/// than two separate measurements.
+/// than two separate measurements. A round is as many gradients as take
+/// 5 ms on one thread (one on the reference backend, about ten with Enzyme),
+/// so that a round is not one scheduler time slice.
 fn paired(rounds: usize, mlp: &Mlp, samples: &[Sample]) {
     let (one, two) = (pool(1), pool(2));
+    let once = |pool: &rayon::ThreadPool| {
+        black_box(pool.install(|| gradient(batch(black_box(mlp), black_box(samples)))));
+    };
+    let start = Instant::now();
+    let mut per_round = 0_u32;
+    while start.elapsed() < Duration::from_millis(5) {
+        once(&one);
+        per_round += 1;
+    }
     let time = |pool: &rayon::ThreadPool| {
         let start = Instant::now();
-        black_box(pool.install(|| gradient(batch(black_box(mlp), black_box(samples)))));
+        for _ in 0..per_round {
+            once(pool);
+        }
         start.elapsed()
     };
     let mut speedups = Vec::with_capacity(rounds);
@@ -229,7 +242,7 @@ fn paired(rounds: usize, mlp: &Mlp, samples: &[Sample]) {
     speedups.sort_by(f64::total_cmp);
     let quartile = |q: usize| speedups[(rounds - 1) * q / 4];
     println!(
-        "batch paired: {rounds} rounds, speedup 2 threads over 1: median {:.3}, quartiles {:.3} / {:.3}, min {:.3}, max {:.3}",
+        "batch paired: {rounds} rounds of {per_round} gradients, speedup 2 threads over 1: median {:.3}, quartiles {:.3} / {:.3}, min {:.3}, max {:.3}",
         quartile(2),
         quartile(1),
         quartile(3),

@@ -9,6 +9,11 @@
 //! and the primal alone, and counts the primal calls of one gradient.
 //!
 //! `cargo bench -p autodiff-safe --bench reference_backend`
+//!
+//! With the `enzyme` feature the derivatives below are Enzyme's, so this
+//! bench compiles (for `clippy --benches` in the Enzyme tier) but only says
+//! that it measures the reference backend.
+#![cfg_attr(feature = "enzyme", feature(autodiff))]
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -117,6 +122,13 @@ fn benches(c: &mut Criterion) {
 }
 
 fn main() {
+    if cfg!(feature = "enzyme") {
+        println!(
+            "reference_backend: measures the reference backend; build it without the \
+             `enzyme` feature: cargo bench -p autodiff-safe --bench reference_backend"
+        );
+        return;
+    }
     count_primal_calls();
     let mut criterion = Criterion::default().configure_from_args();
     benches(&mut criterion);

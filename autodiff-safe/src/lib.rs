@@ -93,8 +93,8 @@
 //! With the `enzyme` feature, on nightly with `RUSTFLAGS=-Zautodiff=Enable`,
 //! `lto = "fat"` and an optimized profile, the derivatives are Enzyme's own:
 //! bit for bit those of raw `std::autodiff`, except that by-value `Dual`
-//! arguments reach Enzyme boxed, because raw std gets a by-value pair of
-//! floats wrong (see the README's compatibility table).
+//! arguments reach Enzyme by reference, because raw std gets a by-value pair
+//! of floats wrong (see the README's compatibility table).
 #![cfg_attr(
     feature = "enzyme",
     doc = "\n\n(This build uses the `enzyme` backend.)"

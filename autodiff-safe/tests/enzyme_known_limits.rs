@@ -48,7 +48,8 @@ fn area(e: Ellipse) -> f64 {
 /// A by-value argument of exactly two floats, differentiated in forward
 /// mode, comes back wrong from this Enzyme's raw `std::autodiff`: the primal
 /// value is lost. autodiff-safe passes by-value `Dual` arguments to Enzyme
-/// boxed, which it differentiates correctly.
+/// by reference (as `&mut ManuallyDrop<T>`), which it differentiates
+/// correctly.
 #[test]
 fn two_float_struct_by_value_is_wrong_in_raw_std_and_right_when_checked() {
     let e = Ellipse { a: 3.0, b: 1.0 };

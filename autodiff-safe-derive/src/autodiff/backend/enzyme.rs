@@ -19,11 +19,21 @@
 //!   derivative without the checks needs `unsafe`, and states its contract.
 //!
 //! Forward-mode `Dual` arguments passed by value (other than float scalars)
-//! reach the hidden primal boxed. This Enzyme pairs primals and tangents
-//! wrongly for by-value arguments that rustc passes as two scalars (a struct
-//! or tuple of two floats): raw `std::autodiff` returns `(0.0, tangent)` for
-//! them. Behind a `Box` the argument is a pointer and its derivative is
-//! right; the primal is called with the value moved out of the box.
+//! reach the hidden primal by reference, as `&mut ManuallyDrop<T>`. This
+//! Enzyme pairs primals and tangents wrongly for by-value arguments that
+//! rustc passes as two scalars (a struct or tuple of two floats): raw
+//! `std::autodiff` returns `(0.0, tangent)` for them. Behind a reference the
+//! argument is a pointer and its derivative is right. The derivative wraps
+//! the value and each shadow in a `ManuallyDrop` temporary and never touches
+//! them again; the hidden primal moves the value out with
+//! `ManuallyDrop::take` and calls the user's function with it, which owns and
+//! drops it as it would have by value. Taking twice would be a double drop,
+//! so such a hidden primal is an `unsafe fn` (and so is std's raw derivative
+//! of it): each of its moved arguments must be a `ManuallyDrop` that nothing
+//! uses or drops afterwards. `ManuallyDrop<T>` has `T`'s layout, so Enzyme
+//! differentiates exactly a `&mut T` argument; an earlier version boxed the
+//! value instead, which cost two allocations and two frees per call (about
+//! 300 instructions against 22 for the derivative itself, BENCHMARKS.md).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
@@ -58,8 +68,9 @@ fn hidden(name: &str) -> syn::Ident {
     syn::Ident::new(name, Span::mixed_site())
 }
 
-/// Whether `input` reaches the hidden primal boxed (see the module docs).
-fn is_boxed(plan: &Plan<'_>, input: &Input<'_>) -> bool {
+/// Whether `input` reaches the hidden primal as `&mut ManuallyDrop<T>`, to
+/// be moved out there (see the module docs).
+fn is_moved(plan: &Plan<'_>, input: &Input<'_>) -> bool {
     plan.mode() == Mode::Forward
         && matches!(input.act.activity, Activity::Dual | Activity::DualOnly)
         && matches!(input.param.passing, Passing::Value)
@@ -90,7 +101,7 @@ pub fn body(plan: &Plan<'_>) -> Body {
 }
 
 /// The primal std differentiates: the user's function behind a forwarding
-/// call, with the token and the boxes.
+/// call, with the token and the moved values.
 struct HiddenPrimal {
     name: syn::Ident,
     raw: syn::Ident,
@@ -103,6 +114,9 @@ struct HiddenPrimal {
     token_at: Option<usize>,
     /// Replaces `Self` in a nested primal's signature.
     self_ty: Option<TokenStream>,
+    /// Whether some argument is moved out of a `ManuallyDrop`, which makes
+    /// the primal (and std's raw derivative) an `unsafe fn`.
+    moves: bool,
 }
 
 impl HiddenPrimal {
@@ -171,6 +185,7 @@ impl HiddenPrimal {
             call,
             token_at,
             self_ty,
+            moves: plan.inputs.iter().any(|input| is_moved(plan, input)),
         }
     }
 
@@ -185,9 +200,13 @@ impl HiddenPrimal {
             activities,
             output,
             call,
+            moves,
             ..
         } = self;
         let where_clause = &generics.where_clause;
+        // Safety contract: every `ManuallyDrop` argument is moved out here,
+        // so the caller must neither use nor drop it afterwards.
+        let unsafety = moves.then(|| quote!(unsafe));
         let params = params
             .iter()
             .map(|param| replace_self(param, self.self_ty.as_ref()));
@@ -196,24 +215,24 @@ impl HiddenPrimal {
             #[allow(
                 clippy::too_many_arguments,
                 clippy::needless_pass_by_value,
-                clippy::boxed_local,
                 clippy::used_underscore_binding,
                 non_snake_case
             )]
-            fn #name #generics (#(#params),*) #output #where_clause {
+            #unsafety fn #name #generics (#(#params),*) #output #where_clause {
                 #call
             }
         }
     }
 }
 
-/// std's raw derivative called with the derivative's own arguments (boxed
-/// where the hidden primal boxes, with the token where it takes one).
+/// std's raw derivative called with the derivative's own arguments (in a
+/// `ManuallyDrop` temporary where the hidden primal moves the value out,
+/// with the token where it takes one).
 fn raw_call(plan: &Plan<'_>, placement: &Placement<'_>, primal: &HiddenPrimal) -> TokenStream {
-    let boxed: Vec<syn::Ident> = plan
+    let moved: Vec<syn::Ident> = plan
         .inputs
         .iter()
-        .filter(|input| is_boxed(plan, input))
+        .filter(|input| is_moved(plan, input))
         .flat_map(|input| std::iter::once(input.param.name.clone()).chain(plan.shadow_names(input)))
         .collect();
     let mut arguments: Vec<TokenStream> = plan
@@ -221,8 +240,10 @@ fn raw_call(plan: &Plan<'_>, placement: &Placement<'_>, primal: &HiddenPrimal) -
         .iter()
         .map(|param| {
             let name = &param.name;
-            if boxed.contains(name) {
-                quote!(::std::boxed::Box::new(#name))
+            if moved.contains(name) {
+                // A temporary that lives until the end of the call's
+                // statement and is never dropped: the primal owns the value.
+                quote!(&mut ::core::mem::ManuallyDrop::new(#name))
             } else {
                 quote!(#name)
             }
@@ -239,12 +260,14 @@ fn raw_call(plan: &Plan<'_>, placement: &Placement<'_>, primal: &HiddenPrimal) -
             quote!(#raw #turbofish (#(#arguments),*))
         }
     };
-    if plan.raw_is_unsafe() || primal.token_at.is_some() {
+    if plan.raw_is_unsafe() || primal.token_at.is_some() || primal.moves {
         quote! {
             // SAFETY: every checkable shadow was checked above, which is the
             // contract of `__private::unchecked`; std marks derivatives with
             // `*Only` inputs `unsafe`, and this function is then `unsafe` for
-            // the same reason and forwards its caller's guarantee.
+            // the same reason and forwards its caller's guarantee; every
+            // `ManuallyDrop` argument is a temporary of this statement that
+            // nothing uses or drops after the primal has moved it out.
             unsafe { #call }
         }
     } else {
@@ -286,8 +309,8 @@ fn nested_in_trait_impl(
                 &param.name
             };
             let ty = &param.ty;
-            if is_boxed(plan, input) {
-                quote!(#name: ::std::boxed::Box<#ty>)
+            if is_moved(plan, input) {
+                quote!(#name: &mut ::core::mem::ManuallyDrop<#ty>)
             } else {
                 quote!(#name: #ty)
             }
@@ -302,8 +325,8 @@ fn nested_in_trait_impl(
             } else {
                 &input.param.name
             };
-            if is_boxed(plan, input) {
-                quote!(*#name)
+            if is_moved(plan, input) {
+                take(name)
             } else {
                 quote!(#name)
             }
@@ -339,16 +362,17 @@ fn replace_self(tokens: &TokenStream, self_ty: Option<&TokenStream>) -> TokenStr
         .collect()
 }
 
-/// The hidden primal's parameters: the user's, with boxed `Dual` values.
+/// The hidden primal's parameters: the user's, with by-value `Dual` values
+/// behind `&mut ManuallyDrop`.
 fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
     plan.inputs
         .iter()
         .map(|input| {
             let param = input.param;
-            if is_boxed(plan, input) {
+            if is_moved(plan, input) {
                 let ty = &param.ty;
-                let name = boxed_name(param);
-                quote!(#name: ::std::boxed::Box<#ty>)
+                let name = moved_name(param);
+                quote!(#name: &mut ::core::mem::ManuallyDrop<#ty>)
             } else if param.is_receiver {
                 match &param.passing {
                     Passing::MutRef(_) => quote!(&mut self),
@@ -363,8 +387,8 @@ fn primal_params(plan: &Plan<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
-/// A boxed parameter's name: its own, or a stand-in for `self`.
-fn boxed_name(param: &Param) -> syn::Ident {
+/// A moved parameter's name: its own, or a stand-in for `self`.
+fn moved_name(param: &Param) -> syn::Ident {
     if param.is_receiver {
         hidden("__autodiff_safe_self")
     } else {
@@ -372,17 +396,26 @@ fn boxed_name(param: &Param) -> syn::Ident {
     }
 }
 
-/// The hidden primal's call of the user's function: boxed values moved out.
+/// The hidden primal's call of the user's function: moved values taken out.
 fn forwarded(plan: &Plan<'_>) -> Vec<TokenStream> {
     plan.inputs
         .iter()
         .map(|input| {
-            if is_boxed(plan, input) {
-                let name = boxed_name(input.param);
-                quote!(*#name)
+            if is_moved(plan, input) {
+                take(&moved_name(input.param))
             } else {
                 input.param.name.to_token_stream()
             }
         })
         .collect()
+}
+
+/// Moves a hidden primal's `&mut ManuallyDrop<T>` argument out, once.
+fn take(name: &syn::Ident) -> TokenStream {
+    quote! {
+        // SAFETY: the hidden primal's contract: `#name` is a `ManuallyDrop`
+        // that nothing uses or drops after this call, and this is its only
+        // take.
+        unsafe { ::core::mem::ManuallyDrop::take(#name) }
+    }
 }
