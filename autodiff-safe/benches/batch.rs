@@ -212,19 +212,19 @@ fn driver(threads: usize, iters: usize, mlp: &Mlp, samples: &[Sample]) {
 /// so that a round is not one scheduler time slice.
 fn paired(rounds: usize, mlp: &Mlp, samples: &[Sample]) {
     let (one, two) = (pool(1), pool(2));
-    let once = |pool: &rayon::ThreadPool| {
+    let timed_round = |pool: &rayon::ThreadPool| {
         black_box(pool.install(|| gradient(batch(black_box(mlp), black_box(samples)))));
     };
     let start = Instant::now();
     let mut per_round = 0_u32;
     while start.elapsed() < Duration::from_millis(5) {
-        once(&one);
+        timed_round(&one);
         per_round += 1;
     }
     let time = |pool: &rayon::ThreadPool| {
         let start = Instant::now();
         for _ in 0..per_round {
-            once(pool);
+            timed_round(pool);
         }
         start.elapsed()
     };
