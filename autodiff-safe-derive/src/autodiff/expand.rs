@@ -9,6 +9,7 @@ use super::backend;
 use super::checks::{OnError, checks};
 use super::context::Context;
 use super::gradcheck;
+use super::lints;
 use super::plan::Plan;
 
 fn safety_doc(plan: &Plan<'_>) -> TokenStream {
@@ -132,19 +133,14 @@ fn panicking(plan: &Plan<'_>, try_name: &syn::Ident, docs: &Docs) -> TokenStream
         safety,
         ..
     } = docs;
+    let allowed = lints::allowed();
     quote! {
         #[doc = #summary]
         #[doc = #panics]
         #safety
         #[track_caller]
         #[inline]
-        #[allow(
-            clippy::too_many_arguments,
-            clippy::type_complexity,
-            clippy::must_use_candidate,
-            clippy::multiple_bound_locations,
-            clippy::used_underscore_binding,
-        )]
+        #allowed
         #vis #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
             match #try_call {
                 ::core::result::Result::Ok(#value) => #value,
@@ -175,21 +171,12 @@ fn fallible(
         safety,
         ..
     } = docs;
+    let allowed = lints::allowed();
     quote! {
         #[doc = #summary]
         #[doc = #errors]
         #safety
-        #[allow(
-            clippy::too_many_arguments,
-            clippy::type_complexity,
-            clippy::must_use_candidate,
-            clippy::missing_errors_doc,
-            clippy::missing_safety_doc,
-            clippy::multiple_bound_locations,
-            clippy::used_underscore_binding,
-            unused_variables,
-            unused_mut,
-        )]
+        #allowed
         #vis #unsafety fn #try_name #generics (#(#params),*)
             -> ::core::result::Result<#ret, ::autodiff_safe::ShadowError> #where_clause
         {
@@ -216,20 +203,14 @@ fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenS
         safety,
         ..
     } = docs;
+    let allowed = lints::allowed();
     quote! {
         #[doc = #summary]
         #[doc = #panics]
         #safety
         #[track_caller]
         #[inline]
-        #[allow(
-            clippy::too_many_arguments,
-            clippy::type_complexity,
-            clippy::multiple_bound_locations,
-            clippy::used_underscore_binding,
-            unused_variables,
-            unused_mut,
-        )]
+        #allowed
         #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
             #checks
             #body

@@ -22,6 +22,7 @@ use super::backend;
 use super::checks::{OnError, checks};
 use super::context::Context;
 use super::function::Passing;
+use super::lints;
 use super::plan::{Backend, Input, Plan, borrow, checked_type, forward_return, tuple_or_single};
 
 /// Whether `plan` gets a companion: every argument must be something the
@@ -130,18 +131,11 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
          `autodiff_safe::gradcheck`.\n\n# Panics\n\nIf a shadow does not match its primal, as \
          `{name}` does."
     );
+    let allowed = lints::allowed();
     quote! {
         #[doc = #doc]
         #[track_caller]
-        #[allow(
-            clippy::too_many_arguments,
-            clippy::type_complexity,
-            clippy::multiple_bound_locations,
-            clippy::used_underscore_binding,
-            clippy::too_many_lines,
-            unused_variables,
-            unused_mut,
-        )]
+        #allowed
         #vis fn #companion #generics (#(#params),*) -> #gc::Report #where_clause {
             let #options = #gc::current_options();
             let #observer = #gc::Observer::new(&#options);

@@ -16,6 +16,7 @@ mod context;
 mod expand;
 mod function;
 mod gradcheck;
+mod lints;
 mod plan;
 mod valid;
 
