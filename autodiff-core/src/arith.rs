@@ -103,24 +103,43 @@ where
 
 /// `y += alpha * x`, leaf by leaf.
 ///
+/// `f32` leaves compute in `f32`: `alpha` is rounded to `f32` first (see
+/// [Panics](#panics)).
+///
 /// ```
 /// use autodiff_safe::axpy;
 ///
 /// let mut y = vec![1.0_f64, 1.0];
 /// axpy(-0.5, &vec![2.0, 4.0], &mut y)?;
 /// assert_eq!(y, [0.0, -1.0]);
-/// assert!(axpy(1.0, &vec![1.0], &mut y).is_err());
+///
+/// // The error names both sides: `y` is the structure `x` must have.
+/// let err = axpy(1.0, &vec![1.0], &mut y).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "axpy: shadow `x` does not match its primal `y` at `y`: primal has length 2, shadow has length 1",
+/// );
+/// assert_eq!(y, [0.0, -1.0]);
 /// # Ok::<(), autodiff_safe::ShadowError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// When `x` does not have `y`'s structure (named `x`).
+/// When `x` does not have `y`'s structure: the error's argument is `y`, its
+/// shadow `x`, and its lengths say which side has which. Nothing is written.
+///
+/// # Panics
+///
+/// When `y` has `f32` leaves and `alpha` is finite but overflows `f32`
+/// (`|alpha| > f32::MAX`): it would turn every such leaf into an infinity.
+/// Nothing is written.
 pub fn axpy<T>(alpha: f64, x: &T, y: &mut T) -> Result<(), ShadowError>
 where
     T: ShadowCheck + FloatTree + ?Sized,
 {
-    y.check_shadow(x).map_err(|error| error.for_argument("x"))?;
+    y.check_shadow(x)
+        .map_err(|error| error.for_argument("y").in_derivative("axpy", "x"))?;
+    refuse_f32_overflow("axpy", alpha, y);
     T::zip_floats([x], [y], &mut |lanes| match lanes {
         Lanes::F64 {
             read: [x],
@@ -164,23 +183,36 @@ where
 /// # Ok::<(), autodiff_safe::ShadowError>(())
 /// ```
 ///
+/// A leaf whose mask is `0.0` (or `-0.0`) is frozen: it keeps its bits,
+/// whatever `x` holds there (`0 * inf` would be `NaN`, and `-0.0 + 0.0`
+/// would be `+0.0`). Other mask values multiply, `NaN` included.
+///
 /// # Errors
 ///
-/// When `x` or `mask` does not have `y`'s structure.
+/// When `x` or `mask` does not have `y`'s structure: the error's argument is
+/// `y` and its shadow the one that differs. Nothing is written.
+///
+/// # Panics
+///
+/// As [`axpy`]: when `y` has `f32` leaves and `alpha` overflows `f32`.
 pub fn axpy_masked<T>(alpha: f64, x: &T, mask: &T, y: &mut T) -> Result<(), ShadowError>
 where
     T: ShadowCheck + FloatTree + ?Sized,
 {
-    y.check_shadow(x).map_err(|error| error.for_argument("x"))?;
+    y.check_shadow(x)
+        .map_err(|error| error.for_argument("y").in_derivative("axpy_masked", "x"))?;
     y.check_shadow(mask)
-        .map_err(|error| error.for_argument("mask"))?;
+        .map_err(|error| error.for_argument("y").in_derivative("axpy_masked", "mask"))?;
+    refuse_f32_overflow("axpy_masked", alpha, y);
     T::zip_floats([x, mask], [y], &mut |lanes| match lanes {
         Lanes::F64 {
             read: [x, mask],
             write: [y],
         } => {
             for ((y, x), m) in y.iter_mut().zip(x).zip(mask) {
-                *y += alpha * m * x;
+                if *m != 0.0 {
+                    *y += alpha * m * x;
+                }
             }
         }
         Lanes::F32 {
@@ -190,7 +222,9 @@ where
             #[allow(clippy::cast_possible_truncation, reason = "f32 leaves store f32")]
             let alpha = alpha as f32;
             for ((y, x), m) in y.iter_mut().zip(x).zip(mask) {
-                *y += alpha * m * x;
+                if *m != 0.0 {
+                    *y += alpha * m * x;
+                }
             }
         }
     });
@@ -199,6 +233,8 @@ where
 
 /// `x *= alpha`, leaf by leaf.
 ///
+/// `f32` leaves compute in `f32`: `alpha` is rounded to `f32` first.
+///
 /// ```
 /// use autodiff_safe::scale;
 ///
@@ -206,7 +242,13 @@ where
 /// scale(0.5, &mut x);
 /// assert_eq!(x, (1.0, vec![0.5, -1.5]));
 /// ```
+///
+/// # Panics
+///
+/// When `x` has `f32` leaves and `alpha` is finite but overflows `f32`.
+/// Nothing is written.
 pub fn scale<T: FloatTree + ?Sized>(alpha: f64, x: &mut T) {
+    refuse_f32_overflow("scale", alpha, x);
     T::zip_floats([], [x], &mut |lanes| match lanes {
         Lanes::F64 { write: [x], .. } => {
             for x in x.iter_mut() {
@@ -225,6 +267,8 @@ pub fn scale<T: FloatTree + ?Sized>(alpha: f64, x: &mut T) {
 
 /// Sets every float leaf to `value`: a mask of ones, say.
 ///
+/// `f32` leaves get `value` rounded to `f32`.
+///
 /// ```
 /// use autodiff_safe::{fill, make_zero};
 ///
@@ -232,7 +276,13 @@ pub fn scale<T: FloatTree + ?Sized>(alpha: f64, x: &mut T) {
 /// fill(&mut ones, 1.0);
 /// assert_eq!(ones, [vec![1.0; 2], vec![1.0]]);
 /// ```
+///
+/// # Panics
+///
+/// When `x` has `f32` leaves and `value` is finite but overflows `f32`.
+/// Nothing is written.
 pub fn fill<T: FloatTree + ?Sized>(x: &mut T, value: f64) {
+    refuse_f32_overflow("fill", value, x);
     T::zip_floats([], [x], &mut |lanes| match lanes {
         Lanes::F64 { write: [x], .. } => x.fill(value),
         Lanes::F32 { write: [x], .. } => {
@@ -240,6 +290,29 @@ pub fn fill<T: FloatTree + ?Sized>(x: &mut T, value: f64) {
             x.fill(value as f32);
         }
     });
+}
+
+/// Panics, before anything is written, when `value` is finite but rounds
+/// to an infinity in `f32` and `x` has an `f32` leaf to write it into.
+fn refuse_f32_overflow<T: FloatTree + ?Sized>(function: &str, value: f64, x: &T) {
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "the rounding is what is tested"
+    )]
+    let overflows = value.is_finite() && (value as f32).is_infinite();
+    if !overflows {
+        return;
+    }
+    let mut has_f32 = false;
+    T::zip_floats([x], [], &mut |lanes| {
+        has_f32 |= matches!(lanes, Lanes::F32 { read: [x], .. } if !x.is_empty());
+    });
+    assert!(
+        !has_f32,
+        "{function}: {value:e} overflows the `f32` leaves it would be applied to \
+         (f32::MAX is {:e}); split it into factors that fit, or keep those leaves `f64`",
+        f32::MAX
+    );
 }
 
 /// The sum of `x[i] * y[i]` over every float leaf, in traversal order, in
@@ -255,12 +328,14 @@ pub fn fill<T: FloatTree + ?Sized>(x: &mut T, value: f64) {
 ///
 /// # Errors
 ///
-/// When `y` does not have `x`'s structure (named `y`).
+/// When `y` does not have `x`'s structure: the error's argument is `x`, its
+/// shadow `y`.
 pub fn dot<T>(x: &T, y: &T) -> Result<f64, ShadowError>
 where
     T: ShadowCheck + FloatTree + ?Sized,
 {
-    x.check_shadow(y).map_err(|error| error.for_argument("y"))?;
+    x.check_shadow(y)
+        .map_err(|error| error.for_argument("x").in_derivative("dot", "y"))?;
     let mut sum = 0.0;
     T::zip_floats([x, y], [], &mut |lanes| match lanes {
         Lanes::F64 { read: [x, y], .. } => {

@@ -522,7 +522,22 @@ where
         for sample in &self.samples[start..end] {
             loss += f(self.model, sample, &mut grad, &mut scratch)?;
         }
+        check_chunk(self.model, &grad, index);
         Ok((loss, grad))
+    }
+}
+
+/// Refuses a chunk's gradient whose structure is no longer the model's.
+///
+/// Every chunk's shadow passes here before it is returned or reduced: with a
+/// single chunk there is no reduction, so without it a closure that grew
+/// `dmodel` would hand back a gradient of another structure.
+fn check_chunk<M: ShadowCheck + ?Sized>(model: &M, grad: &M, index: usize) {
+    if let Err(error) = crate::check(model, grad) {
+        panic!(
+            "Batch: the closure changed the structure of the gradient shadow of chunk {index}: \
+             {error}; `dmodel` must keep the structure of `make_zero(model)`"
+        );
     }
 }
 

@@ -337,8 +337,10 @@ impl Report {
         &self.findings
     }
 
-    /// The failure with the largest error relative to the tolerance: the
-    /// first place to look.
+    /// The first place to look: among the failures, a leaf whose
+    /// *derivative* is not finite comes first, then one whose reference is
+    /// not finite, then the largest error relative to its tolerance; ties go
+    /// to the first in traversal order.
     ///
     /// ```
     /// use autodiff_core::gradcheck::Report;
@@ -347,21 +349,41 @@ impl Report {
     /// report.compare_leaf(|| "a".into(), 1.1, 1.0, false);
     /// report.compare_leaf(|| "b".into(), 5.0, 1.0, false);
     /// assert_eq!(report.worst().unwrap().path, "b");
+    /// // A correct leaf whose reference overflowed ranks below a NaN derivative.
+    /// report.compare_leaf(|| "c".into(), f64::NAN, 1.0, false);
+    /// report.compare_leaf(|| "d".into(), 1.0, f64::INFINITY, false);
+    /// assert_eq!(report.worst().unwrap().path, "c");
     /// ```
     #[must_use]
     pub fn worst(&self) -> Option<&LeafReport> {
-        let excess = |leaf: &LeafReport| {
-            if leaf.finding == Finding::NonFinite {
-                f64::INFINITY
-            } else {
-                leaf.absolute_error
-                    / (leaf.tolerance.absolute + leaf.tolerance.relative * leaf.reference.abs())
-            }
+        // (class, excess): derivative non-finite > reference non-finite >
+        // wrong, then the error in units of the tolerance.
+        let rank = |leaf: &LeafReport| {
+            let class = match leaf.finding {
+                Finding::NonFinite if !leaf.candidate.is_finite() => 2,
+                Finding::NonFinite => 1,
+                _ => 0,
+            };
+            let excess = leaf.absolute_error
+                / (leaf.tolerance.absolute + leaf.tolerance.relative * leaf.reference.abs());
+            (class, if excess.is_nan() { 0.0 } else { excess })
         };
-        self.findings
+        let mut worst: Option<(&LeafReport, (u8, f64))> = None;
+        for leaf in self
+            .findings
             .iter()
             .filter(|leaf| leaf.finding != Finding::NonDifferentiable)
-            .max_by(|a, b| excess(a).total_cmp(&excess(b)))
+        {
+            let key = rank(leaf);
+            // Strictly greater only: the first of equals stays.
+            let beats = worst.is_none_or(|(_, best)| {
+                key.0 > best.0 || (key.0 == best.0 && key.1.total_cmp(&best.1).is_gt())
+            });
+            if beats {
+                worst = Some((leaf, key));
+            }
+        }
+        worst.map(|(leaf, _)| leaf)
     }
 
     /// `Const` arguments that look like activity mistakes.
@@ -614,20 +636,32 @@ impl Display for Report {
                     .iter()
                     .filter(|leaf| leaf.finding != Finding::NonDifferentiable)
                     .count();
-                write!(
-                    f,
-                    "gradcheck {}: {failures} of {} leaves failed",
-                    self.function, self.leaves
-                )?;
+                if self.compared {
+                    write!(
+                        f,
+                        "gradcheck {}: {failures} of {} leaves failed",
+                        self.function, self.leaves
+                    )?;
+                } else {
+                    // Nothing was compared: only non-finite values can fail.
+                    write!(
+                        f,
+                        "gradcheck {}: {failures} of {} leaves are not finite (not compared with \
+                         a reference: reference backend)",
+                        self.function, self.leaves
+                    )?;
+                }
                 if let Some(worst) = self.worst() {
                     write!(f, "\n  worst: {worst}")?;
                 }
             }
         }
+        // By identity: a NaN leaf is not `==` to itself.
+        let worst = self.worst();
         for leaf in self
             .findings
             .iter()
-            .filter(|leaf| Some(*leaf) != self.worst())
+            .filter(|leaf| !worst.is_some_and(|worst| std::ptr::eq(*leaf, worst)))
             .take(8)
         {
             write!(f, "\n  {leaf}")?;
@@ -653,7 +687,10 @@ impl Display for Report {
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[must_use]
 pub struct Check {
-    options: Options,
+    tolerance: Option<Tolerance>,
+    /// `Some` once [`Check::fast`] chose fast mode.
+    directions: Option<usize>,
+    seed: u64,
 }
 
 /// What a [`Check`] was told.
@@ -707,7 +744,23 @@ impl Check {
     /// ```
     pub fn new() -> Self {
         Self {
-            options: Options::default(),
+            tolerance: None,
+            directions: None,
+            seed: 0,
+        }
+    }
+
+    /// The options [`run`](Self::run) installs.
+    fn options(self) -> Options {
+        Options {
+            tolerance: self.tolerance,
+            mode: match self.directions {
+                Some(directions) => Mode::Fast {
+                    directions,
+                    seed: self.seed,
+                },
+                None => Mode::Full,
+            },
         }
     }
 
@@ -720,7 +773,7 @@ impl Check {
     /// assert_eq!(options.tolerance, Some(Tolerance::new(1e-3, 0.0)));
     /// ```
     pub fn tolerance(mut self, tolerance: Tolerance) -> Self {
-        self.options.tolerance = Some(tolerance);
+        self.tolerance = Some(tolerance);
         self
     }
 
@@ -733,29 +786,23 @@ impl Check {
     /// assert_eq!(options.mode, Mode::Fast { directions: 2, seed: 0 });
     /// ```
     pub fn fast(mut self, directions: usize) -> Self {
-        let seed = match self.options.mode {
-            Mode::Fast { seed, .. } => seed,
-            Mode::Full => 0,
-        };
-        self.options.mode = Mode::Fast { directions, seed };
+        self.directions = Some(directions);
         self
     }
 
-    /// The seed of fast mode's directions (fast mode with 4 directions if
-    /// [`fast`](Self::fast) did not say how many).
+    /// The seed of fast mode's directions (0 unless set), in either order
+    /// with [`fast`](Self::fast). A seed alone only seeds: the mode stays
+    /// full until `fast` chooses fast mode.
     ///
     /// ```
     /// use autodiff_core::gradcheck::{Check, Mode, current_options};
     ///
-    /// let options = Check::new().seed(9).run(current_options);
-    /// assert_eq!(options.mode, Mode::Fast { directions: 4, seed: 9 });
+    /// assert_eq!(Check::new().seed(9).run(current_options).mode, Mode::Full);
+    /// let options = Check::new().seed(9).fast(2).run(current_options);
+    /// assert_eq!(options.mode, Mode::Fast { directions: 2, seed: 9 });
     /// ```
     pub fn seed(mut self, seed: u64) -> Self {
-        let directions = match self.options.mode {
-            Mode::Fast { directions, .. } => directions,
-            Mode::Full => 4,
-        };
-        self.options.mode = Mode::Fast { directions, seed };
+        self.seed = seed;
         self
     }
 
@@ -767,7 +814,7 @@ impl Check {
                 OPTIONS.with(|options| options.set(self.0));
             }
         }
-        let _restore = Restore(OPTIONS.with(|options| options.replace(self.options)));
+        let _restore = Restore(OPTIONS.with(|options| options.replace(self.options())));
         body()
     }
 }

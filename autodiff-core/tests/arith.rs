@@ -48,8 +48,20 @@ fn axpy_reaches_every_leaf_of_both_precisions_and_leaves_integers() {
 fn a_mismatch_names_the_value_and_the_path_and_changes_nothing() {
     let mut y = model(true);
     let err = axpy(1.0, &model(false), &mut y).unwrap_err();
-    assert_eq!(err.path(), "x.head");
+    assert_eq!(
+        err.to_string(),
+        "axpy: shadow `x` does not match its primal `y` at `y.head`: \
+         primal is variant `Poly`, shadow is variant `Linear`"
+    );
     assert_eq!(y, model(true));
+    // The same mismatch the other way round says which side is which.
+    let mut linear = model(false);
+    let err = axpy(1.0, &model(true), &mut linear).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "axpy: shadow `x` does not match its primal `y` at `y.head`: \
+         primal is variant `Linear`, shadow is variant `Poly`"
+    );
 
     let mut short = model(true);
     short.layers[1].clear();
@@ -59,8 +71,65 @@ fn a_mismatch_names_the_value_and_the_path_and_changes_nothing() {
     let err = zip_map([&model(true)], [&mut p, &mut short], |_| unreachable!()).unwrap_err();
     assert_eq!(err.path(), "write[1].layers[1]");
     assert_eq!((p, v), (model(true), model(true)));
-    assert!(dot(&model(true), &short).is_err());
-    assert!(axpy_masked(1.0, &model(true), &short, &mut model(true)).is_err());
+    assert_eq!(
+        dot(&model(true), &short).unwrap_err().to_string(),
+        "dot: shadow `y` does not match its primal `x` at `x.layers[1]`: \
+         primal has length 1, shadow has length 0"
+    );
+    let err = axpy_masked(1.0, &model(true), &short, &mut model(true)).unwrap_err();
+    assert_eq!(
+        (err.shadow(), err.path().as_str()),
+        (Some("mask"), "y.layers[1]")
+    );
+    let err = axpy_masked(1.0, &short, &model(true), &mut model(true)).unwrap_err();
+    assert_eq!(
+        (err.shadow(), err.path().as_str()),
+        (Some("x"), "y.layers[1]")
+    );
+}
+
+#[test]
+fn a_zero_mask_keeps_the_bits_of_a_frozen_leaf_whatever_the_gradient() {
+    let x = vec![f64::INFINITY, f64::NAN, f64::NEG_INFINITY, 1.0];
+    let mask = vec![0.0, -0.0, 0.0, 0.0];
+    let mut y = vec![-0.0, 2.0, f64::NAN, -0.0];
+    let before: Vec<u64> = y.iter().map(|v| v.to_bits()).collect();
+    axpy_masked(-0.5, &x, &mask, &mut y).unwrap();
+    assert_eq!(y.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), before);
+
+    let x32 = (f32::NAN, vec![f32::INFINITY]);
+    let mask32 = (0.0_f32, vec![0.0_f32]);
+    let mut y32 = (-0.0_f32, vec![3.0_f32]);
+    axpy_masked(1.0, &x32, &mask32, &mut y32).unwrap();
+    assert_eq!((y32.0.to_bits(), y32.1[0]), ((-0.0_f32).to_bits(), 3.0));
+}
+
+#[test]
+fn alpha_beyond_f32_is_refused_before_anything_changes() {
+    // An f64 leaf comes first in traversal order: it must not be written.
+    let x = (1.0_f64, vec![1.0_f32]);
+    let mut y = (1.0_f64, vec![1.0_f32]);
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| axpy(1e39, &x, &mut y)))
+        .unwrap_err();
+    let message = panic.downcast_ref::<String>().unwrap();
+    assert!(
+        message.starts_with("axpy: 1e39 overflows the `f32` leaves"),
+        "{message}"
+    );
+    assert_eq!(y, (1.0, vec![1.0]));
+    for f in [
+        |y: &mut (f64, Vec<f32>)| scale(-1e39, y),
+        |y: &mut (f64, Vec<f32>)| fill(y, 1e39),
+    ] {
+        assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut y))).is_err());
+        assert_eq!(y, (1.0, vec![1.0]));
+    }
+    // Without f32 leaves nothing overflows; infinities stay allowed.
+    let mut only_f64 = vec![1.0_f64];
+    axpy(1e39, &vec![1.0], &mut only_f64).unwrap();
+    assert_eq!(only_f64, [1e39 + 1.0]);
+    scale(f64::INFINITY, &mut y);
+    assert_eq!(y.1, [f32::INFINITY]);
 }
 
 #[test]

@@ -376,7 +376,7 @@ fn chunk_size_zero_panics() {
 }
 
 #[test]
-#[should_panic(expected = "changed the structure of a gradient shadow")]
+#[should_panic(expected = "changed the structure of the gradient shadow of chunk 1")]
 fn a_closure_that_grows_its_shadow_is_caught() {
     let model = vec![0.0];
     let samples = [0_usize, 1, 2];
@@ -389,6 +389,23 @@ fn a_closure_that_grows_its_shadow_is_caught() {
             }
             0.0
         });
+}
+
+/// With one chunk there is no reduction to catch it: the chunk's own check
+/// must (8 samples fit in one default chunk of 32).
+#[test]
+#[should_panic(
+    expected = "changed the structure of the gradient shadow of chunk 0: shadow does not match its primal: primal has length 8, shadow has length 9"
+)]
+fn a_single_chunk_that_grows_its_shadow_is_caught() {
+    let model = vec![0.0; 8];
+    let samples = [0_usize; 8];
+    let _ = Batch::new(&model, &samples).gradient(|_, &s, dm| {
+        if s == 0 && dm.len() == 8 {
+            dm.push(1.0);
+        }
+        0.0
+    });
 }
 
 #[test]
