@@ -192,6 +192,47 @@ pub fn leaf_count<T: FloatTree + ?Sized>(value: &T) -> usize {
     value.leaf_count()
 }
 
+/// The float leaves of a `&mut` dual argument after a primal call, in
+/// traversal order; first it refuses a structure the call changed.
+///
+/// A forward derivative's tangent of such an argument has the argument's
+/// structure *before* the call. A function that changes it (`mem::take`, an
+/// enum that changes variant, a `push`) leaves nothing to pair the tangent
+/// with, on this backend as on Enzyme, so this panics naming the function,
+/// the argument and both leaf counts, instead of failing inside the
+/// generated code.
+///
+/// ```
+/// use autodiff_safe::__private_0_1::reference::final_floats;
+///
+/// assert_eq!(final_floats("d_f", "x", 2, &vec![1.0_f64, 2.0]), [1.0, 2.0]);
+/// let taken = std::panic::catch_unwind(|| final_floats("d_f", "x", 2, &Vec::<f64>::new()));
+/// assert!(taken.is_err());
+/// ```
+///
+/// # Panics
+///
+/// When `value` no longer has `before` float leaves.
+#[must_use]
+#[track_caller]
+pub fn final_floats<T: FloatTree + ?Sized>(
+    function: &'static str,
+    argument: &'static str,
+    before: usize,
+    value: &T,
+) -> Vec<f64> {
+    let after = value.leaf_count();
+    assert!(
+        after == before,
+        "{function}: the function changed the structure of `{argument}`, a `Dual` `&mut` \
+         argument: it had {before} float leaves before the call and {after} after; a forward \
+         derivative pairs the tangent with the argument as it was, so the function must keep \
+         its structure (no `mem::take`, `push`, `clear` or change of enum variant): return the \
+         new value instead, or mark the argument `Const`"
+    );
+    floats(value)
+}
+
 /// The float leaves of `value`, in traversal order.
 ///
 /// ```

@@ -344,3 +344,71 @@ mod nested_vector_mode {
         assert!((t1 - 2.0_f64.cos()).abs() < 1e-7, "{t1}");
     }
 }
+
+/// The reference backend pairs a `&mut` dual argument's tangent with its
+/// structure before the call; a function that changes that structure is
+/// refused by name, not by an index panic inside generated code. (Enzyme
+/// mirrors `mem::take` on the shadow, so this is the reference backend's.)
+#[cfg(not(feature = "enzyme"))]
+mod structure_changed_in_forward_mode {
+    use autodiff_safe::{ShadowCheck, autodiff_forward};
+
+    #[autodiff_forward(d_take, Dual, Dual)]
+    fn take(x: &mut Vec<f64>) -> f64 {
+        let s = x[0] * 2.0;
+        drop(std::mem::take(x));
+        s
+    }
+
+    #[derive(ShadowCheck, Debug, PartialEq)]
+    enum Head {
+        Linear(f64),
+        Poly(Vec<f64>),
+    }
+
+    #[autodiff_forward(d_switch, Dual, Dual)]
+    fn switch(h: &mut Head) -> f64 {
+        let s = match h {
+            Head::Linear(w) => *w,
+            Head::Poly(c) => c.iter().sum(),
+        };
+        *h = Head::Linear(s);
+        s
+    }
+
+    fn message(run: impl FnOnce() + std::panic::UnwindSafe) -> String {
+        let panic = std::panic::catch_unwind(run).unwrap_err();
+        panic.downcast_ref::<String>().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_taken_vec_is_named() {
+        let text = message(|| {
+            let _ = d_take(&mut vec![1.0, 2.0, 3.0], &mut vec![1.0, 0.0, 0.0]);
+        });
+        assert!(
+            text.starts_with(
+                "d_take: the function changed the structure of `x`, a `Dual` `&mut` argument: \
+                 it had 3 float leaves before the call and 0 after"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_changed_variant_is_named() {
+        let text = message(|| {
+            let _ = d_switch(
+                &mut Head::Poly(vec![1.0, 2.0]),
+                &mut Head::Poly(vec![1.0, 1.0]),
+            );
+        });
+        assert!(
+            text.starts_with(
+                "d_switch: the function changed the structure of `h`, a `Dual` `&mut` \
+                 argument: it had 2 float leaves before the call and 1 after"
+            ),
+            "{text}"
+        );
+    }
+}

@@ -143,11 +143,17 @@ fn input_pieces(plan: &Plan<'_>, input: &Input<'_>, l: &Locals) -> Pieces {
     let mut observe = TokenStream::new();
     let mut count = None;
     if let Passing::MutRef(_) = input.param.passing {
-        // Its final leaves are outputs whose tangents go into its shadow.
+        // Its final leaves are outputs whose tangents go into its shadow;
+        // a call that changed its structure is refused by name.
         let leaves = var("n", input);
+        let function = plan.args.name.to_string();
+        let argument = syn::ext::IdentExt::unraw(&input.param.name).to_string();
         prepare.extend(quote!(let #leaves = #ad::leaf_count::<#checked>(#primal);));
         observe = quote! {
-            ::core::iter::Extend::extend(&mut #outputs, #ad::floats::<#checked>(&*#copy));
+            ::core::iter::Extend::extend(
+                &mut #outputs,
+                #ad::final_floats::<#checked>(#function, #argument, #leaves, &*#copy),
+            );
         };
         count = Some(leaves);
     }
