@@ -98,10 +98,11 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
         .collect();
     let candidate_call = plan.function.call(try_name, &forwarded);
     let candidate = local("__candidate");
+    let (value, error) = (local("__value"), local("__error"));
     let run_candidate = quote! {
         let #candidate = match #candidate_call {
-            ::core::result::Result::Ok(__value) => __value,
-            ::core::result::Result::Err(__error) => ::autodiff_safe::__private_0_1::refuse(&__error),
+            ::core::result::Result::Ok(#value) => #value,
+            ::core::result::Result::Err(#error) => ::autodiff_safe::__private_0_1::refuse(&#error),
         };
     };
     let body = if compared {
@@ -132,6 +133,7 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
          `{name}` does."
     );
     let allowed = lints::allowed();
+    let tolerance = local("__tolerance");
     quote! {
         #[doc = #doc]
         #[track_caller]
@@ -140,8 +142,8 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
             let #options = #gc::current_options();
             let #observer = #gc::Observer::new(&#options);
             let mut #report = #new_report;
-            if let ::core::option::Option::Some(__tolerance) = #options.tolerance {
-                #report.set_tolerance(__tolerance);
+            if let ::core::option::Option::Some(#tolerance) = #options.tolerance {
+                #report.set_tolerance(#tolerance);
             }
             #checks
             #hint
@@ -205,18 +207,24 @@ fn state_hint(plan: &Plan<'_>, report: &syn::Ident) -> TokenStream {
         .iter()
         .map(|input| syn::ext::IdentExt::unraw(&input.param.name).to_string());
     let call = plan.call_primal(&arguments);
+    let [run, still, moved, a, b, name] =
+        ["__run", "__still", "__moved", "__a", "__b", "__name"].map(local);
     quote! {
         {
-            let mut __run = |#cursor: &mut #ad::Cursor| {
+            let mut #run = |#cursor: &mut #ad::Cursor| {
                 #setup
                 let _ = #call;
                 [#(#finals),*]
             };
-            let __still = __run(&mut #ad::Cursor::leaf(usize::MAX, 0.0));
-            let __moved = __run(&mut #gc::hint_cursor(0usize #(+ #leaves)*));
-            for ((__a, __b), __name) in __still.iter().zip(__moved.iter()).zip([#(#names),*]) {
-                if #gc::state_moved(__a, __b) {
-                    #report.hint_state(__name);
+            let #still = #run(&mut #ad::Cursor::leaf(::core::primitive::usize::MAX, 0.0));
+            let #moved = #run(&mut #gc::hint_cursor(0usize #(+ #leaves)*));
+            // Trait methods by path: the user's module may have no prelude.
+            for ((#a, #b), #name) in ::core::iter::Iterator::zip(
+                ::core::iter::Iterator::zip(#still.iter(), #moved.iter()),
+                [#(#names),*],
+            ) {
+                if #gc::state_moved(#a, #b) {
+                    #report.hint_state(#name);
                 }
             }
         }
@@ -384,6 +392,7 @@ fn compare_all(
     let (pattern, scalars) = returned_scalars(plan, "c");
     let (reference_pattern, _) = returned_scalars(plan, "r");
     let kinks = local("__kinks");
+    let fast = local("__fast");
     let offsets = leaf_offsets(plan);
     let scalar_compares = scalars.iter().map(|scalar| {
         let Scalar {
@@ -406,24 +415,24 @@ fn compare_all(
             #report.compare_scalar::<#ty>(#label, #candidate, #reference, #kink);
         };
         if skip_in_fast && plan.mode() == Mode::Reverse {
-            quote!(if !__fast { #compare })
+            quote!(if !#fast { #compare })
         } else {
             compare
         }
     });
     let trees = tree_compares(plan, report, &kinks);
-    let fast = fast_compare(plan, report, observer);
+    let fast_compare = fast_compare(plan, report, observer, &fast);
     quote! {
-        let __fast = ::core::matches!(#observer.mode(), #gc::Mode::Fast { .. });
+        let #fast = ::core::matches!(#observer.mode(), #gc::Mode::Fast { .. });
         let #kinks = #observer.kinks();
         #offsets
         let #pattern = #candidate;
         let #reference_pattern = #reference;
         #(#scalar_compares)*
-        if !__fast {
+        if !#fast {
             #trees
         }
-        #fast
+        #fast_compare
     }
 }
 
@@ -509,7 +518,12 @@ fn kink_slice(plan: &Plan<'_>, name: &syn::Ident, kinks: &syn::Ident) -> TokenSt
 
 /// Fast mode (reverse): the derivative's gradient, flattened in the
 /// reference's leaf order, projected on the reference's directions.
-fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> TokenStream {
+fn fast_compare(
+    plan: &Plan<'_>,
+    report: &syn::Ident,
+    observer: &syn::Ident,
+    fast: &syn::Ident,
+) -> TokenStream {
     if plan.mode() == Mode::Forward {
         return TokenStream::new();
     }
@@ -521,6 +535,15 @@ fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> 
         .any(|input| input.act.activity == Activity::Active);
     // `Active` inputs return lane 0's gradient only.
     let lanes = if has_active { 1 } else { plan.width() };
+    let [gradients, directions, values, lane_values, a, b] = [
+        "__gradients",
+        "__directions",
+        "__values",
+        "__lanes",
+        "__a",
+        "__b",
+    ]
+    .map(local);
     let mut pushes = TokenStream::new();
     for input in plan
         .inputs
@@ -533,7 +556,7 @@ fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> 
             Passing::Value => {
                 let ident = candidate_scalar(plan, &param.name);
                 pushes.extend(quote! {
-                    __gradients[0].push(<#checked as ::autodiff_safe::Float>::to_f64(#ident));
+                    #gradients[0].push(<#checked as ::autodiff_safe::Float>::to_f64(#ident));
                 });
             }
             Passing::SharedRef(_) | Passing::MutRef(_) => {
@@ -543,21 +566,21 @@ fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> 
                         // Reverse mode adds into the shadow of a `&T`.
                         let before = var("before", shadow);
                         quote! {
-                            ::core::iter::Iterator::collect::<::std::vec::Vec<f64>>(
-                                ::core::iter::Iterator::map(
-                                    ::core::iter::Iterator::zip(
-                                        #after.iter(),
-                                        #ad::floats::<#checked>(&*#before).iter(),
-                                    ),
-                                    |(__a, __b)| __a - __b,
+                            ::core::iter::Iterator::collect::<
+                                ::std::vec::Vec<::core::primitive::f64>,
+                            >(::core::iter::Iterator::map(
+                                ::core::iter::Iterator::zip(
+                                    #after.iter(),
+                                    #ad::floats::<#checked>(&*#before).iter(),
                                 ),
-                            )
+                                |(#a, #b)| #a - #b,
+                            ))
                         }
                     } else {
                         after
                     };
                     pushes.extend(quote! {
-                        ::core::iter::Extend::extend(&mut __gradients[#lane], #gradient);
+                        ::core::iter::Extend::extend(&mut #gradients[#lane], #gradient);
                     });
                 }
             }
@@ -566,16 +589,23 @@ fn fast_compare(plan: &Plan<'_>, report: &syn::Ident, observer: &syn::Ident) -> 
     }
     let label = plan.args.name.to_string();
     quote! {
-        if __fast {
-            let mut __gradients: ::std::vec::Vec<::std::vec::Vec<f64>> =
+        if #fast {
+            let mut #gradients: ::std::vec::Vec<::std::vec::Vec<::core::primitive::f64>> =
                 ::std::vec![::std::vec::Vec::new(); #lanes];
             #pushes
-            let (__directions, __values) = #observer.directional();
-            let __values: ::std::vec::Vec<::std::vec::Vec<f64>> = __values
-                .into_iter()
-                .map(|__lanes| __lanes.into_iter().take(#lanes).collect())
-                .collect();
-            #gc::compare_directions(&mut #report, #label, &__directions, &__values, &__gradients);
+            let (#directions, #values) = #observer.directional();
+            // Trait methods by path: the user's module may have no prelude.
+            let #values: ::std::vec::Vec<::std::vec::Vec<::core::primitive::f64>> =
+                ::core::iter::Iterator::collect(::core::iter::Iterator::map(
+                    ::core::iter::IntoIterator::into_iter(#values),
+                    |#lane_values: ::std::vec::Vec<::core::primitive::f64>| {
+                        ::core::iter::Iterator::collect(::core::iter::Iterator::take(
+                            ::core::iter::IntoIterator::into_iter(#lane_values),
+                            #lanes,
+                        ))
+                    },
+                ));
+            #gc::compare_directions(&mut #report, #label, &#directions, &#values, &#gradients);
         }
     }
 }
