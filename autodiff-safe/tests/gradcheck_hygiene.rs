@@ -14,8 +14,13 @@
 mod cases {
     use ::autodiff_safe::{autodiff_forward, autodiff_reverse};
 
+    // The prelude's names, taken by user items the generated code must not
+    // pick up.
+    #[allow(dead_code, reason = "only their names matter")]
     pub struct Vec;
+    #[allow(dead_code, reason = "only their names matter")]
     pub struct Option;
+    #[allow(dead_code, reason = "only their names matter")]
     pub trait Iterator {}
 
     #[autodiff_reverse(
