@@ -46,6 +46,11 @@ pub mod __private {
     pub mod reference {
         pub use crate::reference::*;
     }
+    /// What the gradcheck companions call while the reference runs.
+    #[cfg(feature = "gradcheck")]
+    pub mod gradcheck {
+        pub use crate::gradcheck::private::*;
+    }
 }
 mod private;
 mod reference;

@@ -108,12 +108,6 @@ impl Cursor {
             .map_or(&[], |(_, moved)| moved.as_slice())
     }
 
-    #[cfg(feature = "gradcheck")]
-    /// The value the target leaf was stored as, after rounding.
-    pub(crate) fn applied(&self) -> f64 {
-        self.applied
-    }
-
     /// How many leaves this cursor has passed.
     ///
     /// ```
@@ -334,17 +328,43 @@ pub fn gradient<const W: usize>(
 ) -> [Vec<f64>; W] {
     let mut lanes = std::array::from_fn(|_| vec![0.0; leaves]);
     for leaf in 0..leaves {
-        let mut up = Cursor::leaf(leaf, 1.0);
-        let loss_up = eval(&mut up);
-        let mut down = Cursor::leaf(leaf, -1.0);
-        let loss_down = eval(&mut down);
-        // Dividing by the steps actually stored cancels their rounding.
-        let run = up.applied - down.applied;
+        let (loss_up, loss_down, run) = leaf_steps(leaf, &mut eval);
         for (lane, (high, low)) in lanes.iter_mut().zip(loss_up.iter().zip(loss_down)) {
-            lane[leaf] = (high - low) / run;
+            lane[leaf] = slope(*high, low, run);
         }
     }
     lanes
+}
+
+/// The two evaluations of one leaf's central difference: the `W` losses
+/// with the leaf one step up and one step down, and the distance between
+/// the two points. Gradcheck's full mode shares it.
+pub(crate) fn leaf_steps<const W: usize>(
+    leaf: usize,
+    eval: &mut impl FnMut(&mut Cursor) -> [f64; W],
+) -> ([f64; W], [f64; W], f64) {
+    let mut up = Cursor::leaf(leaf, 1.0);
+    let loss_up = eval(&mut up);
+    let mut down = Cursor::leaf(leaf, -1.0);
+    let loss_down = eval(&mut down);
+    // Dividing by the steps actually stored cancels their rounding.
+    (loss_up, loss_down, up.applied - down.applied)
+}
+
+/// The two evaluations along a forward tangent, at `+t` and `-t`: their
+/// distance is `2t`. Gradcheck's forward check shares it.
+pub(crate) fn tangent_steps(
+    t: f64,
+    eval: &mut impl FnMut(&Direction) -> Vec<f64>,
+) -> (Vec<f64>, Vec<f64>) {
+    (eval(&Direction::new(t)), eval(&Direction::new(-t)))
+}
+
+/// The central difference itself: every derivative the reference backend
+/// (and gradcheck) computes is this quotient.
+#[inline]
+pub(crate) fn slope(high: f64, low: f64, run: f64) -> f64 {
+    (high - low) / run
 }
 
 /// Adds `seed * value` to every lane's loss: the contribution of an `Active`
@@ -624,11 +644,10 @@ pub fn directional(scale: &Scale, mut eval: impl FnMut(&Direction) -> Vec<f64>) 
     if t == 0.0 {
         return vec![0.0; eval(&Direction::new(0.0)).len()];
     }
-    let up = eval(&Direction::new(t));
-    let down = eval(&Direction::new(-t));
+    let (up, down) = tangent_steps(t, &mut eval);
     up.iter()
         .zip(down)
-        .map(|(high, low)| (high - low) / (2.0 * t))
+        .map(|(high, low)| slope(*high, low, 2.0 * t))
         .collect()
 }
 

@@ -46,10 +46,16 @@ fn var(prefix: &str, name: &syn::Ident) -> syn::Ident {
     local(&format!("__{prefix}_{base}"))
 }
 
-const GC: &str = "::autodiff_safe::gradcheck";
-
+/// The public gradcheck API the companions return and read: `Report`,
+/// `Mode`, `current_options`.
 fn gc() -> TokenStream {
-    GC.parse().unwrap_or_default()
+    quote!(::autodiff_safe::gradcheck)
+}
+
+/// The companions' plumbing (observer, state hint, fast-mode comparison),
+/// which is not public API.
+fn plumbing() -> TokenStream {
+    quote!(::autodiff_safe::__private_0_1::gradcheck)
 }
 
 /// Every mutable place the derivative writes: `&mut` arguments and
@@ -76,6 +82,7 @@ fn mutable_places(plan: &Plan<'_>) -> Vec<(syn::Ident, syn::Type)> {
 
 /// The companion for `plan`, next to `try_name`.
 pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
+    let plumbing = plumbing();
     let reference_plan = plan.with_backend(Backend::Reference);
     let vis = plan.function.vis;
     let generics = &plan.function.sig.generics;
@@ -140,7 +147,7 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
         #allowed
         #vis fn #companion #generics (#(#params),*) -> #gc::Report #where_clause {
             let #options = #gc::current_options();
-            let #observer = #gc::Observer::new(&#options);
+            let #observer = #plumbing::Observer::new(&#options);
             let mut #report = #new_report;
             if let ::core::option::Option::Some(#tolerance) = #options.tolerance {
                 #report.set_tolerance(#tolerance);
@@ -156,6 +163,7 @@ pub fn companion(plan: &Plan<'_>, try_name: &syn::Ident) -> TokenStream {
 /// Step 2: the primal on copies, unperturbed and moved; a `Const &mut`
 /// argument whose final leaves differ gets a hint.
 fn state_hint(plan: &Plan<'_>, report: &syn::Ident) -> TokenStream {
+    let plumbing = plumbing();
     let states: Vec<&Input<'_>> = plan
         .inputs
         .iter()
@@ -168,7 +176,6 @@ fn state_hint(plan: &Plan<'_>, report: &syn::Ident) -> TokenStream {
         return TokenStream::new();
     }
     let ad = quote!(::autodiff_safe::__private_0_1::reference);
-    let gc = gc();
     let cursor = local("__cursor");
     let mut setup = TokenStream::new();
     let mut arguments = Vec::new();
@@ -217,13 +224,13 @@ fn state_hint(plan: &Plan<'_>, report: &syn::Ident) -> TokenStream {
                 [#(#finals),*]
             };
             let #still = #run(&mut #ad::Cursor::leaf(::core::primitive::usize::MAX, 0.0));
-            let #moved = #run(&mut #gc::hint_cursor(0usize #(+ #leaves)*));
+            let #moved = #run(&mut #plumbing::hint_cursor(0usize #(+ #leaves)*));
             // Trait methods by path: the user's module may have no prelude.
             for ((#a, #b), #name) in ::core::iter::Iterator::zip(
                 ::core::iter::Iterator::zip(#still.iter(), #moved.iter()),
                 [#(#names),*],
             ) {
-                if #gc::state_moved(#a, #b) {
+                if #plumbing::state_moved(#a, #b) {
                     #report.hint_state(#name);
                 }
             }
@@ -524,11 +531,11 @@ fn fast_compare(
     observer: &syn::Ident,
     fast: &syn::Ident,
 ) -> TokenStream {
+    let plumbing = plumbing();
     if plan.mode() == Mode::Forward {
         return TokenStream::new();
     }
     let ad = quote!(::autodiff_safe::__private_0_1::reference);
-    let gc = gc();
     let has_active = plan
         .inputs
         .iter()
@@ -605,7 +612,7 @@ fn fast_compare(
                         ))
                     },
                 ));
-            #gc::compare_directions(&mut #report, #label, &#directions, &#values, &#gradients);
+            #plumbing::compare_directions(&mut #report, #label, &#directions, &#values, &#gradients);
         }
     }
 }

@@ -85,7 +85,7 @@ pub fn forward(plan: &Plan<'_>, observer: Option<&syn::Ident>) -> TokenStream {
     let (differences, observer_argument) = match observer {
         None => (quote!(#ad::directional), TokenStream::new()),
         Some(observer) => (
-            quote!(::autodiff_safe::gradcheck::directional),
+            quote!(::autodiff_safe::__private_0_1::gradcheck::directional),
             quote!(&#observer,),
         ),
     };

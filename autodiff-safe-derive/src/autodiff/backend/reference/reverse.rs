@@ -66,7 +66,7 @@ pub fn reverse(plan: &Plan<'_>, observer: Option<&syn::Ident>) -> TokenStream {
     let (differences, observer_argument) = match observer {
         None => (quote!(#ad::gradient), TokenStream::new()),
         Some(observer) => (
-            quote!(::autodiff_safe::gradcheck::gradient),
+            quote!(::autodiff_safe::__private_0_1::gradcheck::gradient),
             quote!(&#observer,),
         ),
     };
