@@ -123,7 +123,8 @@ pub mod gradcheck {
     pub use autodiff_core::gradcheck::*;
 }
 pub use autodiff_core::{
-    Float, FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, axpy,
+    AllocationWalk, Float, FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck,
+    ShadowError, axpy,
     axpy_masked, batch, check, dot, fill, make_zero, norm, scale, set_zero, zip_map,
 };
 #[doc(hidden)]
