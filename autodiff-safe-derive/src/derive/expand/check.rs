@@ -1,7 +1,8 @@
-//! The body of the derived `unsafe impl ShadowCheck`: `CHECK_IS_NOOP` and
-//! `check_shadow`, nothing else.
+//! The body of the derived `unsafe impl ShadowCheck`: `CHECK_IS_NOOP`,
+//! `check_shadow` and its `&` twin `check_shadow_shared` (one body, two
+//! method names), and the allocation walk with its constants.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -11,82 +12,215 @@ use super::fields::{
 };
 
 pub fn body(container: &Container<'_>) -> TokenStream {
+    let type_name = syn::ext::IdentExt::unraw(container.ident).to_string();
     match &container.data {
-        Data::Struct(_, fields) => struct_body(fields),
+        Data::Struct(_, fields) => struct_body(fields, &type_name),
         Data::Enum(variants) if variants.is_empty() => empty_enum_body(),
-        Data::Enum(variants) => enum_body(variants),
+        Data::Enum(variants) => enum_body(variants, &type_name),
     }
 }
 
-fn struct_body(fields: &[Field<'_>]) -> TokenStream {
+/// The check methods: `check_shadow`, and `check_shadow_shared`, which
+/// recurses with itself so that nothing below a `&` argument is held to a
+/// capacity.
+const CHECK_METHODS: [&str; 2] = ["check_shadow", "check_shadow_shared"];
+
+/// Fields that get a check call and a walk: checked fields not written as a
+/// primitive scalar (whose check is a no-op and which own nothing; the
+/// `Scalar` bound confirms the written name).
+fn visited_fields<'v, 'a>(fields: &'v [Field<'a>]) -> impl Iterator<Item = &'v Field<'a>> {
+    checked_fields(fields).filter(|field| scalar_kind(field.ty).is_none())
+}
+
+fn struct_body(fields: &[Field<'_>], type_name: &str) -> TokenStream {
     let checked: Vec<&Field<'_>> = checked_fields(fields).collect();
     let noop = noop_const(&checked, true);
-    let checks = checked
-        .iter()
-        .filter(|field| scalar_kind(field.ty).is_none())
-        .map(|field| {
+    let methods = CHECK_METHODS.map(|method| {
+        let method = syn::Ident::new(method, Span::call_site());
+        let checks = visited_fields(fields).map(|field| {
             let access = member(field);
             let ty = field.ty;
             located(
                 field,
                 &quote_spanned! {ty.span()=>
-                    <#ty as ::autodiff_safe::ShadowCheck>::check_shadow(&self.#access, &__shadow.#access)
+                    <#ty as ::autodiff_safe::ShadowCheck>::#method(&self.#access, &__shadow.#access)
                 },
                 &quote!(::core::option::Option::None),
             )
         });
+        quote! {
+            #[inline]
+            fn #method(&self, __shadow: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
+                #(#checks)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    });
+    let walks = visited_fields(fields).map(|field| {
+        let access = member(field);
+        let ty = field.ty;
+        let assert = walked_assert(field, type_name);
+        located(
+            field,
+            &quote_spanned! {ty.span()=> {
+                #assert
+                <#ty as ::autodiff_safe::ShadowCheck>::walk_allocations(&self.#access, &__shadow.#access, __walk)
+            }},
+            &quote!(::core::option::Option::None),
+        )
+    });
+    let owns_nothing = owns_no_allocations(&checked);
     quote! {
         const CHECK_IS_NOOP: ::core::primitive::bool = #noop;
+        #(#methods)*
+        const ALLOCATIONS_WALKED: ::core::primitive::bool = true;
+        const OWNS_NO_ALLOCATIONS: ::core::primitive::bool = #owns_nothing;
         #[inline]
-        fn check_shadow(&self, __shadow: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
-            #(#checks)*
+        fn walk_allocations(
+            &self,
+            __shadow: &Self,
+            __walk: &mut ::autodiff_safe::AllocationWalk,
+        ) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
+            #(#walks)*
             ::core::result::Result::Ok(())
         }
     }
 }
 
-fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
+fn enum_body(variants: &[Variant<'_>], type_name: &str) -> TokenStream {
     let noop = enum_noop(variants);
-    let check_arms = variants.iter().map(check_arm);
-    let mismatch_arm = (variants.len() > 1).then(|| mismatch_arm(variants));
+    let methods = CHECK_METHODS.map(|method| {
+        let method = syn::Ident::new(method, Span::call_site());
+        let check_arms = variants.iter().map(|variant| check_arm(variant, &method));
+        let mismatch_arm = (variants.len() > 1).then(|| mismatch_arm(variants));
+        quote! {
+            #[inline]
+            fn #method(&self, __shadow: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
+                match (self, __shadow) {
+                    #(#check_arms)*
+                    #mismatch_arm
+                }
+            }
+        }
+    });
+    let walk_arms = variants
+        .iter()
+        .map(|variant| walk_arm(variant, type_name));
+    let other_variants = (variants.len() > 1).then(|| quote!(_ => ::core::result::Result::Ok(()),));
+    let checked: Vec<&Field<'_>> = variants
+        .iter()
+        .flat_map(|variant| checked_fields(&variant.fields))
+        .collect();
+    let owns_nothing = owns_no_allocations(&checked);
     quote! {
         const CHECK_IS_NOOP: ::core::primitive::bool = #noop;
+        #(#methods)*
+        const ALLOCATIONS_WALKED: ::core::primitive::bool = true;
+        const OWNS_NO_ALLOCATIONS: ::core::primitive::bool = #owns_nothing;
         #[inline]
-        fn check_shadow(&self, __shadow: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
+        fn walk_allocations(
+            &self,
+            __shadow: &Self,
+            __walk: &mut ::autodiff_safe::AllocationWalk,
+        ) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
+            // Where the variants differ the walk has no pair to compare: a
+            // shared allocation is one value at one position in both.
             match (self, __shadow) {
-                #(#check_arms)*
-                #mismatch_arm
+                #(#walk_arms)*
+                #other_variants
             }
         }
     }
 }
 
-/// Both values of `variant`: check its fields.
-fn check_arm(variant: &Variant<'_>) -> TokenStream {
+/// Both values of `variant`: check its fields with `method`.
+fn check_arm(variant: &Variant<'_>, method: &syn::Ident) -> TokenStream {
     let ident = variant.ident;
     let name = variant_name(variant);
     let primal = pattern(variant, "__primal");
     let shadow = pattern(variant, "__shadow");
-    let checks = checked_fields(&variant.fields)
-        .filter(|field| scalar_kind(field.ty).is_none())
-        .map(|field| {
-            let binding_primal = binding(field, "__primal");
-            let binding_shadow = binding(field, "__shadow");
-            let ty = field.ty;
-            located(
-                field,
-                &quote_spanned! {ty.span()=>
-                    <#ty as ::autodiff_safe::ShadowCheck>::check_shadow(#binding_primal, #binding_shadow)
-                },
-                &quote!(::core::option::Option::Some(#name)),
-            )
-        });
+    let checks = visited_fields(&variant.fields).map(|field| {
+        let binding_primal = binding(field, "__primal");
+        let binding_shadow = binding(field, "__shadow");
+        let ty = field.ty;
+        located(
+            field,
+            &quote_spanned! {ty.span()=>
+                <#ty as ::autodiff_safe::ShadowCheck>::#method(#binding_primal, #binding_shadow)
+            },
+            &quote!(::core::option::Option::Some(#name)),
+        )
+    });
     quote! {
         (Self::#ident #primal, Self::#ident #shadow) => {
             #(#checks)*
             ::core::result::Result::Ok(())
         }
     }
+}
+
+/// Both values of `variant`: walk its fields' allocations.
+fn walk_arm(variant: &Variant<'_>, type_name: &str) -> TokenStream {
+    let ident = variant.ident;
+    let name = variant_name(variant);
+    let primal = pattern(variant, "__primal");
+    let shadow = pattern(variant, "__shadow");
+    let walks = visited_fields(&variant.fields).map(|field| {
+        let binding_primal = binding(field, "__primal");
+        let binding_shadow = binding(field, "__shadow");
+        let ty = field.ty;
+        let assert = walked_assert(field, type_name);
+        located(
+            field,
+            &quote_spanned! {ty.span()=> {
+                #assert
+                <#ty as ::autodiff_safe::ShadowCheck>::walk_allocations(#binding_primal, #binding_shadow, __walk)
+            }},
+            &quote!(::core::option::Option::Some(#name)),
+        )
+    });
+    quote! {
+        (Self::#ident #primal, Self::#ident #shadow) => {
+            #(#walks)*
+            ::core::result::Result::Ok(())
+        }
+    }
+}
+
+/// The derived `ALLOCATIONS_WALKED` is a plain `true`, so that a recursive
+/// type (`children: Vec<Self>`) does not make the constant depend on
+/// itself; the walk instead asserts, when it is compiled for a derivative,
+/// that each field's type walks its own allocations. A field whose type's
+/// hand-written impl has no walk then stops the build with this message.
+fn walked_assert(field: &Field<'_>, type_name: &str) -> TokenStream {
+    let ty = field.ty;
+    let field = field_name(field).unwrap_or_else(|| field.index.to_string());
+    let message = format!(
+        "a derivative walks the allocations of `{type_name}` after the call, and field \
+         `{field}` has a type whose `ShadowCheck` impl does not walk its allocations \
+         (`ALLOCATIONS_WALKED` is false): implement `walk_allocations` for it and set \
+         `ALLOCATIONS_WALKED = true`, or derive `ShadowCheck` for it"
+    );
+    quote_spanned! {ty.span()=>
+        const {
+            ::core::assert!(<#ty as ::autodiff_safe::ShadowCheck>::ALLOCATIONS_WALKED, #message);
+        }
+    }
+}
+
+/// `true` when no checked field owns an allocation. Scalar fields own none.
+/// Unlike `CHECK_IS_NOOP` this may name the fields' constants even in an
+/// enum: every recursive type goes through an owner (`Box`, `Vec`), whose
+/// `OWNS_NO_ALLOCATIONS` is a plain `false`, so there is no cycle.
+fn owns_no_allocations(checked: &[&Field<'_>]) -> TokenStream {
+    let terms = checked
+        .iter()
+        .filter(|field| scalar_kind(field.ty).is_none())
+        .map(|field| {
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> && <#ty as ::autodiff_safe::ShadowCheck>::OWNS_NO_ALLOCATIONS)
+        });
+    quote!(true #(#terms)*)
 }
 
 /// Different variants: name both.
@@ -138,6 +272,8 @@ fn empty_enum_body() -> TokenStream {
         fn check_shadow(&self, _: &Self) -> ::core::result::Result<(), ::autodiff_safe::ShadowError> {
             match *self {}
         }
+        const ALLOCATIONS_WALKED: ::core::primitive::bool = true;
+        const OWNS_NO_ALLOCATIONS: ::core::primitive::bool = true;
     }
 }
 
