@@ -24,15 +24,20 @@
 //!
 //! # Reverse mode: replaced allocations
 //!
-//! In reverse mode Enzyme frees the shadow of an allocation made inside the
-//! function at the end of the reverse pass, even when it escaped into a
-//! `&mut` argument's shadow (`*b = Box::new(0.5)`): the caller's shadow then
-//! points to freed memory. Reverse derivatives fold the primal's allocation
-//! addresses before the call ([`fingerprint`]) and compare after it; when
-//! they differ, the shadow is replaced without being read (its pointers may
-//! dangle), then the error is returned. The fold is over the primal only, so
-//! it never reads a shadow that may dangle; it sees a replacement unless the
-//! allocator hands the new allocation the freed one's address and size.
+//! In reverse mode Enzyme frees an allocation made inside the function at
+//! the end of the reverse pass, even when it escaped into a `&mut`
+//! argument (`*b = Box::new(0.5)`): measured on this Enzyme, the caller's
+//! primal or its shadow (which one depends on the optimiser) then points to
+//! freed memory. Reverse derivatives fold the primal's allocation addresses
+//! before the call ([`fingerprint`]) and compare after it. When they differ,
+//! neither the primal nor the shadow can be read, dropped or replaced by a
+//! value built from them, so nothing is left to repair them with: the
+//! process prints the error and aborts, which is memory-safe where an unwind
+//! would drop a dangling pointer. This is the backstop behind the
+//! compile-time rule that refuses, in reverse mode, `Duplicated` arguments
+//! behind `&mut` whose type can own allocations; it sees a replacement
+//! unless the allocator hands the new allocation the freed one's address
+//! and size. The fold is over the primal only, so it never reads a shadow.
 
 use std::mem;
 
@@ -111,16 +116,28 @@ fn after_call_error(
         .repaired(REPAIRED)
 }
 
+/// Ends the process on an allocation replaced in a reverse pass: see the
+/// module docs.
+#[cold]
+#[inline(never)]
+fn abort_replaced(function: &'static str, argument: &'static str, shadow_name: &'static str) -> ! {
+    let error = ShadowError::replaced_allocation()
+        .for_argument(argument)
+        .in_derivative(function, shadow_name);
+    eprintln!("{error}");
+    std::process::abort()
+}
+
 /// The check after the call of one shadow of a `&mut T` argument: in
 /// reverse mode (`before` is the fingerprint taken before the call) a
-/// replaced allocation, then an allocation the primal and shadow share.
-/// Either repairs the shadow. Every shadow is checked and repaired whatever
-/// the earlier ones gave; the first error is returned.
+/// replaced allocation, which aborts the process, then an allocation the
+/// primal and shadow share, which repairs the shadow. Every shadow is
+/// checked and repaired whatever the earlier ones gave; the first error is
+/// returned.
 ///
 /// # Errors
 ///
 /// `previous` if it is an error, else this shadow's
-/// [`Mismatch::ReplacedAllocation`](crate::Mismatch::ReplacedAllocation) or
 /// [`Mismatch::SharedAllocation`](crate::Mismatch::SharedAllocation).
 #[inline]
 pub fn after_call<T: ShadowCheck + FloatTree>(
@@ -136,12 +153,7 @@ pub fn after_call<T: ShadowCheck + FloatTree>(
         return previous;
     }
     if replaced(primal, before) {
-        repair(primal, shadow);
-        let error = ShadowError::replaced_allocation();
-        return first(
-            previous,
-            Err(after_call_error(error, function, argument, shadow_name)),
-        );
+        abort_replaced(function, argument, shadow_name);
     }
     match primal.walk_allocations(shadow, &mut AllocationWalk::shared()) {
         Ok(()) => previous,
@@ -175,13 +187,12 @@ pub fn after_call_slice<T: ShadowCheck + FloatTree>(
     if T::OWNS_NO_ALLOCATIONS {
         return previous;
     }
-    let error = if replaced(primal, before) {
-        ShadowError::replaced_allocation()
-    } else {
-        match primal.walk_allocations(shadow, &mut AllocationWalk::shared()) {
-            Ok(()) => return previous,
-            Err(error) => error,
-        }
+    if replaced(primal, before) {
+        abort_replaced(function, argument, shadow_name);
+    }
+    let error = match primal.walk_allocations(shadow, &mut AllocationWalk::shared()) {
+        Ok(()) => return previous,
+        Err(error) => error,
     };
     for (primal, shadow) in primal.iter().zip(shadow.iter_mut()) {
         repair(primal, shadow);
@@ -266,14 +277,14 @@ mod tests {
     }
 
     #[test]
-    fn a_replaced_allocation_is_repaired_without_reading_the_shadow() {
+    fn a_replaced_allocation_changes_the_fingerprint() {
         let mut b = Box::new(1.0_f64);
-        let mut db = Box::new(0.0_f64);
-        let before = Some(fingerprint(&b));
-        b = Box::new(0.5);
-        let error = after_call(Ok(()), "d_f", "b", "db_0", &b, &mut db, before).unwrap_err();
-        assert_eq!(error.mismatch(), &Mismatch::ReplacedAllocation);
-        assert_eq!(*db, 0.0);
+        let before = fingerprint(&b);
+        assert_eq!(fingerprint(&b), before);
+        let old = mem::replace(&mut b, Box::new(0.5));
+        assert_ne!(fingerprint(&b), before);
+        drop(old);
+        assert_eq!(fingerprint(&1.0_f64), (0, 0));
     }
 
     #[test]

@@ -117,9 +117,9 @@ pub enum Mismatch {
     /// stored it into both. Both would free it.
     SharedAllocation,
     /// After a reverse-mode call, an allocation of the primal is not the one
-    /// it held before: the function replaced it, and the reverse pass frees
-    /// the shadow of the new allocation, which the caller's shadow still
-    /// points to.
+    /// it held before: the function replaced it, and the reverse pass freed
+    /// the new allocation, which the caller's primal or shadow still points
+    /// to. Derivatives print it and abort the process.
     ReplacedAllocation,
 }
 
@@ -580,8 +580,10 @@ impl Display for Mismatch {
             ),
             Self::ReplacedAllocation => f.write_str(
                 "the function replaced an allocation of the primal, and the reverse pass freed \
-                 the shadow of the new one; take `&T` if the function only reads the value, or \
-                 pass the float storage as `&mut [f64]` and allocate outside the function",
+                 the new one, which the primal or its shadow still points to; take `&T` if the \
+                 function only reads the value, or pass the float storage as `&mut [f64]` and \
+                 allocate outside the function; neither can be read or dropped, so the process \
+                 aborts",
             ),
         }
     }
