@@ -65,6 +65,35 @@ pub fn check_shared_argument<T: ShadowCheck + ?Sized>(
     )
 }
 
+/// A derived walk's step into one field. The derived `ALLOCATIONS_WALKED`
+/// is a plain `true`, so that a recursive type (`children: Vec<Self>`) does
+/// not make the constant depend on itself; this asserts instead, when the
+/// walk is compiled for a derivative, that the field's type walks its own
+/// allocations. Being generic, the assertion is evaluated only where a
+/// derivative (or other code) uses the walk, so a type with such a field can
+/// still be derived and passed behind `&`.
+///
+/// # Errors
+///
+/// The field's walk's.
+#[inline]
+pub fn walk_field<T: ShadowCheck + ?Sized>(
+    primal: &T,
+    shadow: &T,
+    walk: &mut AllocationWalk,
+) -> Result<(), ShadowError> {
+    const {
+        assert!(
+            T::ALLOCATIONS_WALKED,
+            "a derived `ShadowCheck` walks the allocations of every field after a derivative's \
+             call, and this field's type has a `ShadowCheck` impl without the walk \
+             (`ALLOCATIONS_WALKED` is false): implement `walk_allocations` for it and set \
+             `ALLOCATIONS_WALKED = true`, or derive `ShadowCheck` for it"
+        );
+    }
+    primal.walk_allocations(shadow, walk)
+}
+
 /// The fold of a primal's allocations, taken before a reverse-mode call
 /// and compared after it. `(0, 0)` for types that own none.
 #[inline]

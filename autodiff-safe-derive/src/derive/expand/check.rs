@@ -12,11 +12,10 @@ use super::fields::{
 };
 
 pub fn body(container: &Container<'_>) -> TokenStream {
-    let type_name = syn::ext::IdentExt::unraw(container.ident).to_string();
     match &container.data {
-        Data::Struct(_, fields) => struct_body(fields, &type_name),
+        Data::Struct(_, fields) => struct_body(fields),
         Data::Enum(variants) if variants.is_empty() => empty_enum_body(),
-        Data::Enum(variants) => enum_body(variants, &type_name),
+        Data::Enum(variants) => enum_body(variants),
     }
 }
 
@@ -32,7 +31,7 @@ fn visited_fields<'v, 'a>(fields: &'v [Field<'a>]) -> impl Iterator<Item = &'v F
     checked_fields(fields).filter(|field| scalar_kind(field.ty).is_none())
 }
 
-fn struct_body(fields: &[Field<'_>], type_name: &str) -> TokenStream {
+fn struct_body(fields: &[Field<'_>]) -> TokenStream {
     let checked: Vec<&Field<'_>> = checked_fields(fields).collect();
     let noop = noop_const(&checked, true);
     let methods = CHECK_METHODS.map(|method| {
@@ -56,16 +55,18 @@ fn struct_body(fields: &[Field<'_>], type_name: &str) -> TokenStream {
             }
         }
     });
+    // Each field through `walk_field`, which asserts, where a derivative
+    // uses the walk, that the field's type walks its allocations: the
+    // derived `ALLOCATIONS_WALKED` is a plain `true` so that recursive types
+    // have no cyclic constant.
     let walks = visited_fields(fields).map(|field| {
         let access = member(field);
         let ty = field.ty;
-        let assert = walked_assert(field, type_name);
         located(
             field,
-            &quote_spanned! {ty.span()=> {
-                #assert
-                <#ty as ::autodiff_safe::ShadowCheck>::walk_allocations(&self.#access, &__shadow.#access, __walk)
-            }},
+            &quote_spanned! {ty.span()=>
+                ::autodiff_safe::__private_0_1::walk_field::<#ty>(&self.#access, &__shadow.#access, __walk)
+            },
             &quote!(::core::option::Option::None),
         )
     });
@@ -87,7 +88,7 @@ fn struct_body(fields: &[Field<'_>], type_name: &str) -> TokenStream {
     }
 }
 
-fn enum_body(variants: &[Variant<'_>], type_name: &str) -> TokenStream {
+fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
     let noop = enum_noop(variants);
     let methods = CHECK_METHODS.map(|method| {
         let method = syn::Ident::new(method, Span::call_site());
@@ -103,9 +104,7 @@ fn enum_body(variants: &[Variant<'_>], type_name: &str) -> TokenStream {
             }
         }
     });
-    let walk_arms = variants
-        .iter()
-        .map(|variant| walk_arm(variant, type_name));
+    let walk_arms = variants.iter().map(walk_arm);
     let other_variants = (variants.len() > 1).then(|| quote!(_ => ::core::result::Result::Ok(()),));
     let checked: Vec<&Field<'_>> = variants
         .iter()
@@ -160,7 +159,7 @@ fn check_arm(variant: &Variant<'_>, method: &syn::Ident) -> TokenStream {
 }
 
 /// Both values of `variant`: walk its fields' allocations.
-fn walk_arm(variant: &Variant<'_>, type_name: &str) -> TokenStream {
+fn walk_arm(variant: &Variant<'_>) -> TokenStream {
     let ident = variant.ident;
     let name = variant_name(variant);
     let primal = pattern(variant, "__primal");
@@ -169,13 +168,11 @@ fn walk_arm(variant: &Variant<'_>, type_name: &str) -> TokenStream {
         let binding_primal = binding(field, "__primal");
         let binding_shadow = binding(field, "__shadow");
         let ty = field.ty;
-        let assert = walked_assert(field, type_name);
         located(
             field,
-            &quote_spanned! {ty.span()=> {
-                #assert
-                <#ty as ::autodiff_safe::ShadowCheck>::walk_allocations(#binding_primal, #binding_shadow, __walk)
-            }},
+            &quote_spanned! {ty.span()=>
+                ::autodiff_safe::__private_0_1::walk_field::<#ty>(#binding_primal, #binding_shadow, __walk)
+            },
             &quote!(::core::option::Option::Some(#name)),
         )
     });
@@ -183,27 +180,6 @@ fn walk_arm(variant: &Variant<'_>, type_name: &str) -> TokenStream {
         (Self::#ident #primal, Self::#ident #shadow) => {
             #(#walks)*
             ::core::result::Result::Ok(())
-        }
-    }
-}
-
-/// The derived `ALLOCATIONS_WALKED` is a plain `true`, so that a recursive
-/// type (`children: Vec<Self>`) does not make the constant depend on
-/// itself; the walk instead asserts, when it is compiled for a derivative,
-/// that each field's type walks its own allocations. A field whose type's
-/// hand-written impl has no walk then stops the build with this message.
-fn walked_assert(field: &Field<'_>, type_name: &str) -> TokenStream {
-    let ty = field.ty;
-    let field = field_name(field).unwrap_or_else(|| field.index.to_string());
-    let message = format!(
-        "a derivative walks the allocations of `{type_name}` after the call, and field \
-         `{field}` has a type whose `ShadowCheck` impl does not walk its allocations \
-         (`ALLOCATIONS_WALKED` is false): implement `walk_allocations` for it and set \
-         `ALLOCATIONS_WALKED = true`, or derive `ShadowCheck` for it"
-    );
-    quote_spanned! {ty.span()=>
-        const {
-            ::core::assert!(<#ty as ::autodiff_safe::ShadowCheck>::ALLOCATIONS_WALKED, #message);
         }
     }
 }
