@@ -206,7 +206,9 @@ fn main() -> ExitCode {
     let mut rng = Rng::new(2024);
     let data = make_data(&mut rng);
     let mut model = Model {
-        w: (0..CLASSES * FEATURES).map(|_| 0.01 * rng.normal()).collect(),
+        w: (0..CLASSES * FEATURES)
+            .map(|_| 0.01 * rng.normal())
+            .collect(),
         b: vec![0.0; CLASSES],
     };
 

@@ -343,6 +343,12 @@ mod tests {
         x.push(1.0_f64);
         assert!(check_shared_argument("d_f", "x", "dx_0", &x, &vec![0.0]).is_ok());
         let error = check_shared_argument("d_f", "x", "dx_0", &x, &vec![]).unwrap_err();
-        assert_eq!(error.mismatch(), &Mismatch::Length { primal: 1, shadow: 0 });
+        assert_eq!(
+            error.mismatch(),
+            &Mismatch::Length {
+                primal: 1,
+                shadow: 0
+            }
+        );
     }
 }

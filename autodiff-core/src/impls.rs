@@ -152,7 +152,11 @@ unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         walk_elements(self.iter().zip(shadow), walk)
     }
 }
@@ -174,7 +178,11 @@ unsafe impl<T: ShadowCheck> ShadowCheck for [T] {
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         walk_elements(self.iter().zip(shadow), walk)
     }
 }
@@ -202,7 +210,11 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Vec<T> {
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         walk.owned(
             self.as_ptr(),
             self.capacity(),
@@ -231,7 +243,11 @@ unsafe impl<T: ShadowCheck + ?Sized> ShadowCheck for Box<T> {
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         walk.owned::<u8>(
             std::ptr::from_ref::<T>(self).cast(),
             std::mem::size_of_val::<T>(self),
@@ -271,7 +287,11 @@ unsafe impl ShadowCheck for String {
     }
     const ALLOCATIONS_WALKED: bool = true;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         walk.owned(
             self.as_ptr(),
             self.capacity(),
@@ -321,7 +341,11 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Option<T> {
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         match (self, shadow) {
             (Some(primal), Some(shadow)) => primal
                 .walk_allocations(shadow, walk)
@@ -367,7 +391,11 @@ unsafe impl<T: ShadowCheck, E: ShadowCheck> ShadowCheck for Result<T, E> {
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED && E::ALLOCATIONS_WALKED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS && E::OWNS_NO_ALLOCATIONS;
     #[inline]
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         match (self, shadow) {
             (Ok(primal), Ok(shadow)) => primal
                 .walk_allocations(shadow, walk)

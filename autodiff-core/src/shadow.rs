@@ -293,7 +293,11 @@ pub unsafe trait ShadowCheck {
     ///
     /// Returns the error of the first visit that fails (a shared
     /// allocation), with its path.
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         let _ = (shadow, walk);
         Ok(())
     }
@@ -417,14 +421,14 @@ impl AllocationWalk {
         let primal_bytes = primal_capacity.saturating_mul(size);
         if self.fold {
             if primal_bytes != 0 {
-                // A multiply-xorshift mix of (address, size), so that a
-                // replaced allocation changes the fingerprint whatever its
-                // new address; the count catches added or removed ones.
+                // One multiply per allocation over (address, size), in
+                // order, so that a replaced or resized allocation changes
+                // the fingerprint whatever its new address; the count
+                // catches added or removed ones.
                 let address = primal as usize as u64;
-                let mixed = (address ^ (primal_bytes as u64).rotate_left(32))
-                    .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                self.state = (self.state.rotate_left(23) ^ mixed ^ (mixed >> 29))
-                    .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                self.state =
+                    (self.state.rotate_left(29) ^ address ^ (primal_bytes as u64).rotate_left(43))
+                        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 self.count += 1;
             }
             return Ok(());

@@ -98,7 +98,10 @@ fn the_shared_check_recurses_with_itself_through_every_container() {
     // Through std containers of the derived type.
     let layers = vec![(layer, [1.0_f64; 2])];
     let tights = vec![(tight, [0.0; 2])];
-    assert_eq!(layers.check_shadow(&tights).unwrap_err().path(), "[0].0.b.Some.0");
+    assert_eq!(
+        layers.check_shadow(&tights).unwrap_err().path(),
+        "[0].0.b.Some.0"
+    );
     assert!(layers.check_shadow_shared(&tights).is_ok());
     let ok: Result<_, ()> = Ok(layers);
     let ok_tight: Result<_, ()> = Ok(tights);
@@ -108,13 +111,21 @@ fn the_shared_check_recurses_with_itself_through_every_container() {
     let tight = Head::Poly(with_capacity(1, 1), String::new());
     assert_eq!(head.check_shadow(&tight).unwrap_err().path(), ".Poly.0");
     assert!(head.check_shadow_shared(&tight).is_ok());
-    assert!(Head::Linear { w: 1.0 }.check_shadow(&Head::Linear { w: 0.0 }).is_ok());
+    assert!(
+        Head::Linear { w: 1.0 }
+            .check_shadow(&Head::Linear { w: 0.0 })
+            .is_ok()
+    );
     let array = [with_capacity(1, 3)];
     assert!(array.check_shadow(&[with_capacity(1, 1)]).is_err());
     assert!(array.check_shadow_shared(&[with_capacity(1, 1)]).is_ok());
     let slice: &[Vec<f64>] = &array;
     assert!(slice.check_shadow(&[with_capacity(1, 1)][..]).is_err());
-    assert!(slice.check_shadow_shared(&[with_capacity(1, 1)][..]).is_ok());
+    assert!(
+        slice
+            .check_shadow_shared(&[with_capacity(1, 1)][..])
+            .is_ok()
+    );
 }
 
 // ------------------------------------------------------------ the walk
@@ -152,7 +163,10 @@ fn every_std_owner_is_walked() {
     let boxed: Box<[f64]> = vec![1.0, 2.0].into_boxed_slice();
     assert_eq!(shared_path(&boxed, &alias(&boxed)).as_deref(), Some(""));
     let boxed_str: Box<str> = "ab".into();
-    assert_eq!(shared_path(&boxed_str, &alias(&boxed_str)).as_deref(), Some(""));
+    assert_eq!(
+        shared_path(&boxed_str, &alias(&boxed_str)).as_deref(),
+        Some("")
+    );
     // An emptied buffer still owns its allocation.
     let mut emptied = vec![1.0_f64; 4];
     emptied.clear();
@@ -180,7 +194,10 @@ fn containers_name_the_position_of_a_shared_allocation() {
     let shadow = ManuallyDrop::new(vec![vec![0.0], ManuallyDrop::into_inner(alias(&primal[1]))]);
     assert_eq!(shared_path(&primal, &shadow).as_deref(), Some("[1]"));
     let pair = (1.0_f64, Some(vec![1.0_f64]));
-    let shadow = ManuallyDrop::new((0.0, Some(ManuallyDrop::into_inner(alias(pair.1.as_ref().unwrap())))));
+    let shadow = ManuallyDrop::new((
+        0.0,
+        Some(ManuallyDrop::into_inner(alias(pair.1.as_ref().unwrap()))),
+    ));
     assert_eq!(shared_path(&pair, &shadow).as_deref(), Some(".1.Some.0"));
     let ok: Result<Vec<f64>, String> = Err("e".into());
     assert_eq!(shared_path(&ok, &alias(&ok)).as_deref(), Some(".Err.0"));
@@ -205,10 +222,15 @@ fn derived_structs_and_enums_walk_every_field() {
     });
     assert_eq!(shared_path(&layer, &shadow).as_deref(), Some(".b.Some.0"));
     let head = Head::Poly(vec![1.0], String::from("p"));
-    let Head::Poly(_, name) = &head else { unreachable!() };
+    let Head::Poly(_, name) = &head else {
+        unreachable!()
+    };
     let shadow = ManuallyDrop::new(Head::Poly(vec![0.0], ManuallyDrop::into_inner(alias(name))));
     assert_eq!(shared_path(&head, &shadow).as_deref(), Some(".Poly.1"));
-    assert_eq!(shared_path(&Head::Linear { w: 1.0 }, &Head::Linear { w: 1.0 }), None);
+    assert_eq!(
+        shared_path(&Head::Linear { w: 1.0 }, &Head::Linear { w: 1.0 }),
+        None
+    );
     const {
         assert!(<Layer as ShadowCheck>::ALLOCATIONS_WALKED);
         assert!(!<Layer as ShadowCheck>::OWNS_NO_ALLOCATIONS);
@@ -237,12 +259,18 @@ fn recursive_types_are_walked() {
         value: 1.0,
         children: vec![Tree {
             value: 2.0,
-            children: vec![Tree { value: 3.0, children: Vec::new() }],
+            children: vec![Tree {
+                value: 3.0,
+                children: Vec::new(),
+            }],
         }],
     };
     let zero = make_zero(&tree);
     assert_eq!(shared_path(&tree, &zero), None);
-    assert_eq!(shared_path(&tree, &alias(&tree)).as_deref(), Some(".children"));
+    assert_eq!(
+        shared_path(&tree, &alias(&tree)).as_deref(),
+        Some(".children")
+    );
     let expr = Expr::Add(Box::new(Expr::Leaf(1.0)), Box::new(Expr::Leaf(2.0)));
     assert_eq!(shared_path(&expr, &alias(&expr)).as_deref(), Some(".Add.0"));
     const { assert!(<Tree as ShadowCheck>::ALLOCATIONS_WALKED) };
@@ -281,11 +309,26 @@ fn after_call_repairs_a_shared_shadow_with_the_primal_zero() {
         b: None,
         steps: 4,
     };
-    let error = after_call(Ok(()), "d_f", "layer", "dlayer_0", &layer, &mut shadow, None).unwrap_err();
+    let error = after_call(
+        Ok(()),
+        "d_f",
+        "layer",
+        "dlayer_0",
+        &layer,
+        &mut shadow,
+        None,
+    )
+    .unwrap_err();
     assert_eq!(error.path(), "layer.w");
-    assert_eq!(error.repair(), Some("zeros of the primal's structure (its `make_zero`)"));
+    assert_eq!(
+        error.repair(),
+        Some("zeros of the primal's structure (its `make_zero`)")
+    );
     assert_ne!(shadow.w.as_ptr(), layer.w.as_ptr());
-    assert_eq!((shadow.w.len(), shadow.w.capacity(), shadow.steps), (2, 6, 4));
+    assert_eq!(
+        (shadow.w.len(), shadow.w.capacity(), shadow.steps),
+        (2, 6, 4)
+    );
     assert!(layer.check_shadow(&shadow).is_ok());
     layer.w[0] = 9.0;
     assert_eq!(shadow.w[0], 0.0);

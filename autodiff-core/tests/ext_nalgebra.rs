@@ -279,7 +279,10 @@ fn a_writable_matrix_shadow_needs_the_storage_capacity() {
     assert_eq!(zero.data.as_vec().capacity(), 10);
     assert!(m.check_shadow(&zero).is_ok());
     // The storage `Vec` is an allocation of the walk.
-    assert!(m.walk_allocations(&zero, &mut AllocationWalk::shared()).is_ok());
+    assert!(
+        m.walk_allocations(&zero, &mut AllocationWalk::shared())
+            .is_ok()
+    );
     assert_eq!(
         m.walk_allocations(&m, &mut AllocationWalk::shared())
             .unwrap_err()

@@ -254,6 +254,9 @@ fn arrays_nest_inside_types_deriving_float_tree() {
         b: Array::ones(2),
     };
     let grad = make_zero(&layer);
-    assert_eq!((grad.w.shape(), grad.b.shape()), ([2, 3].as_slice(), [2].as_slice()));
+    assert_eq!(
+        (grad.w.shape(), grad.b.shape()),
+        ([2, 3].as_slice(), [2].as_slice())
+    );
     assert!(grad.w.iter().chain(&grad.b).all(|&x| x == 0.0));
 }

@@ -124,8 +124,8 @@ pub mod gradcheck {
 }
 pub use autodiff_core::{
     AllocationWalk, Float, FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck,
-    ShadowError, axpy,
-    axpy_masked, batch, check, dot, fill, make_zero, norm, scale, set_zero, zip_map,
+    ShadowError, axpy, axpy_masked, batch, check, dot, fill, make_zero, norm, scale, set_zero,
+    zip_map,
 };
 #[doc(hidden)]
 pub use autodiff_safe_derive::__autodiff_context;

@@ -86,8 +86,12 @@ fn refill(ws: &mut Ws, pool: &mut Vec<f64>) -> f64 {
 
 #[test]
 fn forward_a_buffer_moved_into_a_user_struct_is_found_by_its_path() {
-    let mut ws = Ws { buf: vec![2.0, 3.0] };
-    let mut bws = Ws { buf: vec![1.0, 0.0] };
+    let mut ws = Ws {
+        buf: vec![2.0, 3.0],
+    };
+    let mut bws = Ws {
+        buf: vec![1.0, 0.0],
+    };
     let mut pool = vec![0.5; 4];
     let error = try_d_refill(&mut ws, &mut bws, &mut pool).unwrap_err();
     assert_eq!(error.mismatch(), &Mismatch::SharedAllocation);
@@ -141,12 +145,11 @@ fn in_child(test: &str) -> bool {
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "after the call, shadow `d"
-        ) && stderr.contains(
-            "the function replaced an allocation of the primal, and the reverse pass freed the \
+        stderr.contains("after the call, shadow `d")
+            && stderr.contains(
+                "the function replaced an allocation of the primal, and the reverse pass freed the \
              new one, which the primal or its shadow still points to"
-        ),
+            ),
         "{stderr}"
     );
     false
@@ -221,4 +224,3 @@ fn forward_a_shadow_with_less_capacity_is_refused_before_the_call() {
     let (value, tangent) = try_d_spare(&mut v, &mut bv).unwrap();
     assert_eq!((value, tangent), (2.0, 2.0));
 }
-

@@ -55,7 +55,10 @@ fn behind_shared_references_capacities_are_not_compared() {
     let mut dx = vec![0.0; 2];
     let value = try_d_sum_sq(&x, &mut dx, 1.0).unwrap();
     assert_eq!(value, 5.0);
-    assert!((dx[0] - 2.0).abs() < 1e-6 && (dx[1] - 4.0).abs() < 1e-6, "{dx:?}");
+    assert!(
+        (dx[0] - 2.0).abs() < 1e-6 && (dx[1] - 4.0).abs() < 1e-6,
+        "{dx:?}"
+    );
     let model = Model {
         w: with_capacity(&[3.0], 8),
     };
@@ -82,7 +85,10 @@ fn behind_mutable_references_the_shadow_needs_the_primal_capacity() {
          capacity; `make_zero` builds one)"
     );
     // Refused before the call: nothing was written.
-    assert_eq!((x.as_slice(), bx.as_slice()), (&[1.0, 2.0][..], &[1.0, 0.0][..]));
+    assert_eq!(
+        (x.as_slice(), bx.as_slice()),
+        (&[1.0, 2.0][..], &[1.0, 0.0][..])
+    );
     let mut bx = make_zero(&x);
     bx[0] = 1.0;
     let (value, tangent) = try_d_scale(&mut x, &mut bx).unwrap();
@@ -95,5 +101,11 @@ fn behind_mutable_references_the_shadow_needs_the_primal_capacity() {
     let mut tight = Model { w: vec![1.0] };
     let error = model.try_d_grow(&mut tight).unwrap_err();
     assert_eq!(error.path(), "self.w");
-    assert!(matches!(error.mismatch(), Mismatch::Capacity { primal: 4, shadow: 1 }));
+    assert!(matches!(
+        error.mismatch(),
+        Mismatch::Capacity {
+            primal: 4,
+            shadow: 1
+        }
+    ));
 }

@@ -145,7 +145,11 @@ where
 
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
 
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         let (primal, shadow) = (self.data.as_vec(), shadow.data.as_vec());
         walk.owned(
             primal.as_ptr(),
@@ -294,7 +298,11 @@ unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
 
-    fn walk_allocations(&self, shadow: &Self, walk: &mut AllocationWalk) -> Result<(), ShadowError> {
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
         walk_column_major(self.data.as_slice(), shadow.data.as_slice(), walk)
     }
 }

@@ -103,7 +103,11 @@ fn fingerprint_local(input: &Input<'_>) -> syn::Ident {
 pub fn before_call(plan: &Plan<'_>) -> TokenStream {
     let function = plan.args.name.to_string();
     let mut tokens = TokenStream::new();
-    for input in plan.inputs.iter().filter(|input| is_walked_after_call(input)) {
+    for input in plan
+        .inputs
+        .iter()
+        .filter(|input| is_walked_after_call(input))
+    {
         let param = input.param;
         let span = if param.is_receiver {
             param.tokens.span()
@@ -154,7 +158,11 @@ pub fn after_call(plan: &Plan<'_>, result: &syn::Ident) -> TokenStream {
         let mut #result: ::core::result::Result<(), ::autodiff_safe::ShadowError> =
             ::core::result::Result::Ok(());
     };
-    for input in plan.inputs.iter().filter(|input| is_walked_after_call(input)) {
+    for input in plan
+        .inputs
+        .iter()
+        .filter(|input| is_walked_after_call(input))
+    {
         let param = input.param;
         let name = &param.name;
         let span = if param.is_receiver {
@@ -175,7 +183,10 @@ pub fn after_call(plan: &Plan<'_>, result: &syn::Ident) -> TokenStream {
             } else if let Some(element) = slice_element(&param.passing) {
                 (quote!(after_call_slice), Some(element.to_token_stream()))
             } else {
-                (quote!(after_call), Some(checked_type(param).to_token_stream()))
+                (
+                    quote!(after_call),
+                    Some(checked_type(param).to_token_stream()),
+                )
             };
             tokens.extend(quote_spanned! {span=>
                 #result = ::autodiff_safe::__private_0_1::#walk::<#element>(

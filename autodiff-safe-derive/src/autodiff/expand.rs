@@ -269,7 +269,11 @@ fn where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
         .type_params()
         .map(|param| param.ident.clone())
         .collect();
-    for input in plan.inputs.iter().filter(|input| is_walked_after_call(input)) {
+    for input in plan
+        .inputs
+        .iter()
+        .filter(|input| is_walked_after_call(input))
+    {
         // The element of a slice: the repair zeroes element by element.
         let checked = slice_element(&input.param.passing)
             .cloned()
