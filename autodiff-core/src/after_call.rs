@@ -47,6 +47,10 @@ use crate::{AllocationWalk, FloatTree, ShadowCheck, ShadowError};
 const REPAIRED: &str = "zeros of the primal's structure (its `make_zero`)";
 
 /// Checks one shadow of an argument passed behind `&`: no capacities.
+///
+/// # Errors
+///
+/// The first mismatch, named with the function, argument and shadow.
 #[inline]
 pub fn check_shared_argument<T: ShadowCheck + ?Sized>(
     function: &'static str,

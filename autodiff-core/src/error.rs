@@ -615,8 +615,8 @@ impl Display for ShadowError {
 }
 
 impl ShadowError {
-    /// `after the call, shadow `bx_0` of `x` at `x.buf`: <what>; `bx_0` now
-    /// holds <repair>`: the after-call errors name the moment, since nothing
+    /// "after the call, shadow `bx_0` of `x` at `x.buf`: (what); `bx_0` now
+    /// holds (repair)": the after-call errors name the moment, since nothing
     /// was refused before the call.
     fn fmt_after_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("after the call, ")?;

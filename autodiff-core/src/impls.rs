@@ -312,16 +312,16 @@ fn check_byte_length(primal: usize, shadow: usize) -> Result<(), ShadowError> {
 
 #[inline]
 fn check_option<T: ShadowCheck, const SHARED: bool>(
-    primal: &Option<T>,
-    shadow: &Option<T>,
+    primal: Option<&T>,
+    shadow: Option<&T>,
 ) -> Result<(), ShadowError> {
     match (primal, shadow) {
         (Some(primal), Some(shadow)) => check_with::<T, SHARED>(primal, shadow)
             .map_err(|error| error.in_tuple_field(0).in_variant("Some")),
         (None, None) => Ok(()),
         (primal, shadow) => Err(ShadowError::variant(
-            option_variant(primal.as_ref()),
-            option_variant(shadow.as_ref()),
+            option_variant(primal),
+            option_variant(shadow),
         )),
     }
 }
@@ -332,11 +332,11 @@ fn check_option<T: ShadowCheck, const SHARED: bool>(
 unsafe impl<T: ShadowCheck> ShadowCheck for Option<T> {
     #[inline]
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
-        check_option::<T, false>(self, shadow)
+        check_option::<T, false>(self.as_ref(), shadow.as_ref())
     }
     #[inline]
     fn check_shadow_shared(&self, shadow: &Self) -> Result<(), ShadowError> {
-        check_option::<T, true>(self, shadow)
+        check_option::<T, true>(self.as_ref(), shadow.as_ref())
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;

@@ -2,6 +2,13 @@
 //! allocation walk of every std impl, derived structs and enums, and nested
 //! values: what the checks before and after a derivative's call rest on.
 
+#![allow(
+    clippy::float_cmp,
+    clippy::cast_precision_loss,
+    clippy::box_collection,
+    reason = "zeroed floats are compared exactly; small indices; a boxed `Vec` is a second owner to walk, on purpose"
+)]
+
 use std::mem::ManuallyDrop;
 
 use autodiff_core::__private::{after_call, after_call_slice, fingerprint};
@@ -304,8 +311,9 @@ fn after_call_repairs_a_shared_shadow_with_the_primal_zero() {
     };
     // SAFETY: the second owner of `layer.w`'s buffer is the shadow, which
     // `after_call` forgets instead of dropping.
+    let w = unsafe { Vec::from_raw_parts(layer.w.as_mut_ptr(), 2, 6) };
     let mut shadow = Layer {
-        w: unsafe { Vec::from_raw_parts(layer.w.as_mut_ptr(), 2, 6) },
+        w,
         b: None,
         steps: 4,
     };

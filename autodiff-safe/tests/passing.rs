@@ -9,7 +9,8 @@
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
 #![allow(
     clippy::float_cmp,
-    reason = "exact derivatives of polynomials are compared exactly"
+    clippy::ptr_arg,
+    reason = "exact derivatives of polynomials are compared exactly; a `Vec` behind a reference is what has a capacity"
 )]
 
 use autodiff_safe::{Mismatch, ShadowCheck, autodiff_forward, autodiff_reverse, make_zero};
