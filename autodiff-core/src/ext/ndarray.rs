@@ -53,12 +53,20 @@
 //!
 //! ```
 //! use autodiff_safe::autodiff_reverse;
-//! use ndarray::Array1;
+//! use ndarray::{Array1, ArrayView1};
 //!
-//! #[autodiff_reverse(d_f, unsafe(Duplicated), Active)]
-//! fn f(w: &Array1<f64>) -> f64 {
-//!     w.sum()
+//! // The elements as a checked slice, viewed as an array inside.
+//! #[autodiff_reverse(d_f, Duplicated, Active)]
+//! fn f(w: &[f64]) -> f64 {
+//!     let w = ArrayView1::from(w);
+//!     w.dot(&w)
 //! }
+//!
+//! let w = Array1::from(vec![1.0, 2.0]);
+//! let mut dw = vec![0.0; 2];
+//! let value = d_f(w.as_slice().unwrap(), &mut dw, 1.0);
+//! assert_eq!(value, 5.0);
+//! assert!((dw[1] - 4.0).abs() < 1e-6);
 //! ```
 //!
 //! ```compile_fail,E0277
