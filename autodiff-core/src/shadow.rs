@@ -417,24 +417,27 @@ impl AllocationWalk {
         shadow: *const T,
         shadow_capacity: usize,
     ) -> Result<(), ShadowError> {
-        let size = std::mem::size_of::<T>();
-        let primal_bytes = primal_capacity.saturating_mul(size);
+        // A zero-sized `T` or a zero capacity is no allocation: the pointer
+        // is dangling (the size test folds away at compile time).
+        if std::mem::size_of::<T>() == 0 {
+            return Ok(());
+        }
         if self.fold {
-            if primal_bytes != 0 {
-                // One multiply per allocation over (address, size), in
+            if primal_capacity != 0 {
+                // One multiply per allocation over (address, capacity), in
                 // order, so that a replaced or resized allocation changes
                 // the fingerprint whatever its new address; the count
                 // catches added or removed ones.
                 let address = primal as usize as u64;
-                self.state =
-                    (self.state.rotate_left(29) ^ address ^ (primal_bytes as u64).rotate_left(43))
-                        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                self.state = (self.state.rotate_left(29)
+                    ^ address
+                    ^ (primal_capacity as u64).rotate_left(43))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 self.count += 1;
             }
             return Ok(());
         }
-        let shadow_bytes = shadow_capacity.saturating_mul(size);
-        if primal_bytes != 0 && shadow_bytes != 0 && std::ptr::addr_eq(primal, shadow) {
+        if primal_capacity != 0 && shadow_capacity != 0 && std::ptr::addr_eq(primal, shadow) {
             return Err(ShadowError::shared_allocation());
         }
         Ok(())
