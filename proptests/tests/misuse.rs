@@ -18,7 +18,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
 use autodiff_safe::{ShadowError, autodiff_forward, autodiff_reverse, make_zero};
-use autodiff_safe_proptests::{Found, Model, Node, Shape, first_mismatch, mutated, snapshot};
+use autodiff_safe_proptests::{
+    Found, Model, Node, Shape, first_mismatch, first_mismatch_writable, mutated, snapshot,
+};
 use common::{config, model, mutations, vec_f64, with_shadow};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -301,7 +303,7 @@ proptest! {
         (m, dm) in with_shadow(model(1), 1, 3),
         x in vec_f64(),
     ) {
-        let expected = first_refusal([("m", "dm_0", first_mismatch(&m, &dm))]);
+        let expected = first_refusal([("m", "dm_0", first_mismatch_writable(&m, &dm))]);
         let mut args = (m, dm, x);
         match expected {
             None => {
