@@ -71,6 +71,11 @@ fn make_zero_keeps_the_capacity() {
     let zero = make_zero(&nested);
     assert_eq!((zero[0].capacity(), zero[1].capacity()), (5, 3));
     assert!(nested.check_shadow(&zero).is_ok());
+    let mut text = String::with_capacity(40);
+    text.push_str("name");
+    let zero = make_zero(&text);
+    assert_eq!((zero.as_str(), zero.capacity()), ("name", 40));
+    assert!(text.check_shadow(&zero).is_ok());
 }
 
 #[derive(autodiff_safe::ShadowCheck, Debug)]
