@@ -342,6 +342,16 @@ mod tests {
     }
 
     #[test]
+    fn vector_lanes_are_walked_and_named() {
+        let mut x = vec![vec![1.0_f64]];
+        let mut dx = vec![vec![0.0], aliased(&mut x[0])];
+        let error = after_call_vector(Ok(()), "d_f", "x", "bx_0", &x, &mut dx, None).unwrap_err();
+        assert_eq!((error.lane(), error.path().as_str()), (Some(1), "x[0]"));
+        assert_ne!(dx[1].as_ptr(), x[0].as_ptr());
+        assert_eq!(dx, [vec![0.0], vec![0.0]]);
+    }
+
+    #[test]
     fn shared_checks_skip_capacity_only() {
         let mut x = Vec::with_capacity(4);
         x.push(1.0_f64);

@@ -110,3 +110,35 @@ fn behind_mutable_references_the_shadow_needs_the_primal_capacity() {
         }
     ));
 }
+
+/// A provided trait method with an argument behind `&mut`: its check after
+/// the call compiles where `Self` is unsized in the trait.
+#[autodiff_safe::autodiff_trait]
+trait Doubler {
+    #[autodiff_forward(d_double_first, Const, Dual, Dual)]
+    fn double_first(&self, xs: &mut Vec<f64>) -> f64 {
+        xs[0] *= 2.0;
+        xs[0]
+    }
+}
+
+struct Unit;
+
+impl Doubler for Unit {}
+
+#[test]
+fn trait_methods_check_mut_arguments_after_the_call() {
+    let mut xs = vec![1.5, 2.0];
+    let mut bxs = vec![1.0, 0.0];
+    let (value, tangent) = Unit.d_double_first(&mut xs, &mut bxs);
+    assert_eq!(value, 3.0);
+    assert!((tangent - 2.0).abs() < 1e-6);
+    let mut tight = vec![1.0, 0.0];
+    xs.reserve_exact(8);
+    assert!(matches!(
+        Unit.try_d_double_first(&mut xs, &mut tight)
+            .unwrap_err()
+            .mismatch(),
+        Mismatch::Capacity { .. }
+    ));
+}
