@@ -42,6 +42,7 @@ macro_rules! inert_impls {
                 Ok(())
             }
             const ALLOCATIONS_WALKED: bool = true;
+            const STRUCTURE_IS_FIXED: bool = true;
             const OWNS_NO_ALLOCATIONS: bool = true;
         }
     )*};
@@ -75,6 +76,7 @@ unsafe impl<T: ?Sized> ShadowCheck for PhantomData<T> {
         Ok(())
     }
     const ALLOCATIONS_WALKED: bool = true;
+    const STRUCTURE_IS_FIXED: bool = true;
     const OWNS_NO_ALLOCATIONS: bool = true;
 }
 
@@ -138,7 +140,8 @@ fn check_capacity(primal: usize, shadow: usize) -> Result<(), ShadowError> {
 // SAFETY: the length is part of the type, so both arrays have `N` elements;
 // every element pair is checked unless `T`'s check can never fail, so the
 // array's check is a no-op exactly when `T`'s is. An array owns no
-// allocation of its own; the walk visits its elements'.
+// allocation of its own; the walk visits its elements'. Its length cannot
+// change, so its structure is fixed exactly when its elements' is.
 unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
     const CHECK_IS_NOOP: bool = T::CHECK_IS_NOOP;
     #[inline]
@@ -150,6 +153,7 @@ unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
         check_elements::<T, true>(self.iter().zip(shadow))
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = T::STRUCTURE_IS_FIXED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
     #[inline]
     fn walk_allocations(
@@ -165,7 +169,9 @@ unsafe impl<T: ShadowCheck, const N: usize> ShadowCheck for [T; N] {
 // its `len` initialised elements, and it cannot grow. Equal lengths and
 // checked elements make every element location the primal's code can reach
 // exist in the shadow with the same layout. A slice does not own its
-// storage; the walk visits the allocations its elements own.
+// storage; the walk visits the allocations its elements own. Through
+// `&mut [T]` its length cannot change, so its structure is fixed exactly
+// when its elements' is.
 unsafe impl<T: ShadowCheck> ShadowCheck for [T] {
     #[inline]
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
@@ -176,6 +182,7 @@ unsafe impl<T: ShadowCheck> ShadowCheck for [T] {
         check_sequence::<T, true>(self.len(), shadow.len(), self.iter().zip(shadow))
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = T::STRUCTURE_IS_FIXED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
     #[inline]
     fn walk_allocations(
@@ -209,6 +216,7 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Vec<T> {
         check_sequence::<T, true>(self.len(), shadow.len(), self.iter().zip(shadow))
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = false;
     #[inline]
     fn walk_allocations(
         &self,
@@ -242,6 +250,7 @@ unsafe impl<T: ShadowCheck + ?Sized> ShadowCheck for Box<T> {
         (**self).check_shadow_shared(shadow)
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = false;
     #[inline]
     fn walk_allocations(
         &self,
@@ -267,6 +276,7 @@ unsafe impl ShadowCheck for str {
         check_byte_length(self.len(), shadow.len())
     }
     const ALLOCATIONS_WALKED: bool = true;
+    const STRUCTURE_IS_FIXED: bool = true;
     const OWNS_NO_ALLOCATIONS: bool = true;
 }
 
@@ -286,6 +296,7 @@ unsafe impl ShadowCheck for String {
         check_byte_length(self.len(), shadow.len())
     }
     const ALLOCATIONS_WALKED: bool = true;
+    const STRUCTURE_IS_FIXED: bool = false;
     #[inline]
     fn walk_allocations(
         &self,
@@ -339,6 +350,7 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Option<T> {
         check_option::<T, true>(self.as_ref(), shadow.as_ref())
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = false;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
     #[inline]
     fn walk_allocations(
@@ -389,6 +401,7 @@ unsafe impl<T: ShadowCheck, E: ShadowCheck> ShadowCheck for Result<T, E> {
         check_result::<T, E, true>(self, shadow)
     }
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED && E::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = false;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS && E::OWNS_NO_ALLOCATIONS;
     #[inline]
     fn walk_allocations(
@@ -416,8 +429,9 @@ macro_rules! tuple_impls {
     ($(($($T:ident . $index:tt),+))*) => {$(
         // SAFETY: a tuple is its fields; each field pair is checked (with
         // the same check the tuple was asked for), the tuple's check is a
-        // no-op exactly when every field's is, and the walk visits every
-        // field's allocations.
+        // no-op exactly when every field's is, the walk visits every
+        // field's allocations, and its structure is fixed exactly when every
+        // field's is.
         unsafe impl<$($T: ShadowCheck),+> ShadowCheck for ($($T,)+) {
             const CHECK_IS_NOOP: bool = true $(&& $T::CHECK_IS_NOOP)+;
             #[inline]
@@ -439,6 +453,7 @@ macro_rules! tuple_impls {
                 Ok(())
             }
             const ALLOCATIONS_WALKED: bool = true $(&& $T::ALLOCATIONS_WALKED)+;
+            const STRUCTURE_IS_FIXED: bool = true $(&& $T::STRUCTURE_IS_FIXED)+;
             const OWNS_NO_ALLOCATIONS: bool = true $(&& $T::OWNS_NO_ALLOCATIONS)+;
             #[inline]
             fn walk_allocations(

@@ -63,6 +63,12 @@ use crate::ShadowError;
 /// `check_shadow` returns `Ok(())` for every pair of values of the type;
 /// containers skip their elements' checks on the strength of it.
 ///
+/// [`STRUCTURE_IS_FIXED`](Self::STRUCTURE_IS_FIXED) may be `true` only when
+/// no value of the type owns a heap allocation or holds an enum whose
+/// variants carry data (anywhere inside): writing any value of the type
+/// over another then changes no length, no pointer and no variant a
+/// derivative walks.
+///
 /// [`ALLOCATIONS_WALKED`](Self::ALLOCATIONS_WALKED) may be `true` only when
 /// [`walk_allocations`](Self::walk_allocations) calls
 /// [`AllocationWalk::owned`] with every heap allocation that the two values
@@ -260,6 +266,28 @@ pub unsafe trait ShadowCheck {
     /// assert!(!<Box<f64> as ShadowCheck>::OWNS_NO_ALLOCATIONS);
     /// ```
     const OWNS_NO_ALLOCATIONS: bool = false;
+
+    /// `true` when no value of the type can change the structure a shadow
+    /// must match: it owns no allocation and holds no enum with data in its
+    /// variants (floats, integers, arrays, tuples, slices and derived
+    /// structs of them, fieldless enums).
+    ///
+    /// Reverse-mode derivatives accept a `Duplicated` argument behind
+    /// `&mut` only when it is `true`: a reverse pass cannot follow a new
+    /// allocation stored into the argument (it frees the new shadow when it
+    /// ends, leaving the caller's dangling), nor a changed variant (it
+    /// reloads pointers from memory the new variant overwrote). The default
+    /// `false` refuses them, so a hand-written impl is never let through.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowCheck;
+    ///
+    /// assert!(<[f64] as ShadowCheck>::STRUCTURE_IS_FIXED);
+    /// assert!(<([f64; 3], u32) as ShadowCheck>::STRUCTURE_IS_FIXED);
+    /// assert!(!<Vec<f64> as ShadowCheck>::STRUCTURE_IS_FIXED);
+    /// assert!(!<Option<f64> as ShadowCheck>::STRUCTURE_IS_FIXED);
+    /// ```
+    const STRUCTURE_IS_FIXED: bool = false;
 
     /// Visits, with [`AllocationWalk::owned`], every heap allocation that
     /// `self` and `shadow` own at the same position, in traversal order,

@@ -13,6 +13,15 @@
 //! ```
 //!
 //! (`--trace-children=yes` follows the child process of the abort test.)
+//!
+//! Safe code can no longer write most of these: a `Const` `Vec` behind
+//! `&mut` is refused at compile time, and so is a `Duplicated` `&mut Box`
+//! in reverse mode. What the macros cannot see, a user struct holding the
+//! buffer, still compiles and is the case the check exists for
+//! (`forward_a_buffer_moved_into_a_user_struct_is_found_by_its_path`). The
+//! other probes break the opt-outs' contracts on purpose (`unsafe(Const)`,
+//! an `unsafe impl` that claims a fixed structure), to show that the check
+//! after the call still leaves memory safe behind them.
 #![cfg(feature = "enzyme")]
 #![feature(autodiff)]
 #![allow(
@@ -26,7 +35,7 @@ use autodiff_safe::{Mismatch, ShadowCheck, autodiff_forward, autodiff_reverse};
 
 /// The reproducer of the issue: `x` and `c` swap buffers, so `x` ends with
 /// `c`'s, which has no shadow of its own.
-#[autodiff_forward(d_swap, Dual, Const, Dual)]
+#[autodiff_forward(d_swap, Dual, unsafe(Const), Dual)]
 fn swap(x: &mut Vec<f64>, c: &mut Vec<f64>) -> f64 {
     let s = x[0] * 2.0;
     std::mem::swap(x, c);
@@ -38,7 +47,9 @@ fn forward_a_buffer_swapped_in_from_a_const_argument_is_found_and_repaired() {
     let mut x = vec![1.0, 2.0];
     let mut bx = vec![1.0, 0.0];
     let mut c = vec![5.0; 7];
-    let error = try_d_swap(&mut x, &mut bx, &mut c).unwrap_err();
+    // SAFETY: broken on purpose (`swap` moves `c`'s buffer into `x`): the
+    // check after the call must still leave memory safe.
+    let error = unsafe { try_d_swap(&mut x, &mut bx, &mut c) }.unwrap_err();
     assert_eq!(error.mismatch(), &Mismatch::SharedAllocation);
     assert_eq!(error.function(), Some("d_swap"));
     assert_eq!(error.argument(), Some("x"));
@@ -69,7 +80,8 @@ fn forward_the_panicking_derivative_panics_after_repairing() {
     let mut x = vec![1.0, 2.0];
     let mut bx = vec![1.0, 0.0];
     let mut c = vec![5.0; 7];
-    let _ = d_swap(&mut x, &mut bx, &mut c);
+    // SAFETY: broken on purpose, as above.
+    let _ = unsafe { d_swap(&mut x, &mut bx, &mut c) };
 }
 
 /// A user struct no macro can see into: its buffer is replaced by a
@@ -79,10 +91,18 @@ struct Ws {
     buf: Vec<f64>,
 }
 
+/// A pool of spare buffers, as safe code writes it: the macros cannot see
+/// the `Vec` inside, so `Const` compiles. (`FloatTree`: the gradcheck
+/// companion copies what the function may write.)
+#[derive(autodiff_safe::FloatTree)]
+struct Pool {
+    spare: Vec<f64>,
+}
+
 #[autodiff_forward(d_refill, Dual, Const, Dual)]
-fn refill(ws: &mut Ws, pool: &mut Vec<f64>) -> f64 {
+fn refill(ws: &mut Ws, pool: &mut Pool) -> f64 {
     let s = ws.buf[0] * ws.buf[1];
-    std::mem::swap(&mut ws.buf, pool);
+    std::mem::swap(&mut ws.buf, &mut pool.spare);
     s
 }
 
@@ -94,7 +114,9 @@ fn forward_a_buffer_moved_into_a_user_struct_is_found_by_its_path() {
     let mut bws = Ws {
         buf: vec![1.0, 0.0],
     };
-    let mut pool = vec![0.5; 4];
+    let mut pool = Pool {
+        spare: vec![0.5; 4],
+    };
     let error = try_d_refill(&mut ws, &mut bws, &mut pool).unwrap_err();
     assert_eq!(error.mismatch(), &Mismatch::SharedAllocation);
     assert_eq!(error.path(), "ws.buf");
@@ -103,11 +125,37 @@ fn forward_a_buffer_moved_into_a_user_struct_is_found_by_its_path() {
     assert_ne!(ws.buf.as_ptr(), bws.buf.as_ptr());
 }
 
+/// A buffer whose `unsafe impl` claims a structure no value can change,
+/// which is false: the reverse-mode rule lets it through, so the check
+/// after the call is all that stands behind the lie.
+#[derive(autodiff_safe::FloatTree, Debug)]
+struct Lying<T> {
+    inner: T,
+}
+
+// SAFETY: deliberately false in `STRUCTURE_IS_FIXED` (a `Vec` or `Box` can
+// be replaced), to probe the reverse-mode check after the call; the check
+// and the walk forward to the inner value's and are true.
+unsafe impl<T: ShadowCheck> ShadowCheck for Lying<T> {
+    fn check_shadow(&self, shadow: &Self) -> Result<(), autodiff_safe::ShadowError> {
+        self.inner.check_shadow(&shadow.inner)
+    }
+    const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = true;
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut autodiff_safe::AllocationWalk,
+    ) -> Result<(), autodiff_safe::ShadowError> {
+        self.inner.walk_allocations(&shadow.inner, walk)
+    }
+}
+
 /// The same move, in reverse mode.
-#[autodiff_reverse(d_swap_rev, Duplicated, Const, Active)]
-fn swap_rev(x: &mut Vec<f64>, c: &mut Vec<f64>) -> f64 {
-    let s = x[0] * 2.0;
-    std::mem::swap(x, c);
+#[autodiff_reverse(d_swap_rev, Duplicated, unsafe(Const), Active)]
+fn swap_rev(x: &mut Lying<Vec<f64>>, c: &mut Vec<f64>) -> f64 {
+    let s = x.inner[0] * 2.0;
+    std::mem::swap(&mut x.inner, c);
     s
 }
 
@@ -117,10 +165,15 @@ fn swap_rev(x: &mut Vec<f64>, c: &mut Vec<f64>) -> f64 {
 #[test]
 fn reverse_a_buffer_swapped_in_from_a_const_argument_aborts_with_the_error() {
     if in_child("reverse_a_buffer_swapped_in_from_a_const_argument_aborts_with_the_error") {
-        let mut x = vec![1.0, 2.0];
-        let mut dx = vec![0.0, 0.0];
+        let mut x = Lying {
+            inner: vec![1.0, 2.0],
+        };
+        let mut dx = Lying {
+            inner: vec![0.0, 0.0],
+        };
         let mut c = vec![5.0; 7];
-        let _ = try_d_swap_rev(&mut x, &mut dx, &mut c, 1.0);
+        // SAFETY: broken on purpose, as above.
+        let _ = unsafe { try_d_swap_rev(&mut x, &mut dx, &mut c, 1.0) };
         unreachable!("the replaced allocation was not seen");
     }
 }
@@ -163,17 +216,21 @@ fn in_child(test: &str) -> bool {
 /// the optimiser). Neither can be dropped nor read, so the derivative prints
 /// the error and aborts the process: no unwind drops a dangling pointer.
 #[autodiff_reverse(d_rebox, Duplicated, Active)]
-fn rebox(b: &mut Box<f64>) -> f64 {
-    let s = **b * 2.0;
-    *b = Box::new(0.5);
+fn rebox(b: &mut Lying<Box<f64>>) -> f64 {
+    let s = *b.inner * 2.0;
+    b.inner = Box::new(0.5);
     s
 }
 
 #[test]
 fn reverse_a_replaced_allocation_aborts_with_the_error() {
     if in_child("reverse_a_replaced_allocation_aborts_with_the_error") {
-        let mut b = Box::new(3.0);
-        let mut db = Box::new(0.0);
+        let mut b = Lying {
+            inner: Box::new(3.0),
+        };
+        let mut db = Lying {
+            inner: Box::new(0.0),
+        };
         let _ = try_d_rebox(&mut b, &mut db, 1.0);
         unreachable!("the replaced allocation was not seen");
     }
@@ -182,7 +239,7 @@ fn reverse_a_replaced_allocation_aborts_with_the_error() {
 /// Without a move, the check after the call passes and costs nothing
 /// visible: the derivative is the usual one.
 #[autodiff_forward(d_scale, Dual, Const, Dual)]
-fn scale(x: &mut Vec<f64>, c: &mut Vec<f64>) -> f64 {
+fn scale(x: &mut Vec<f64>, c: &mut [f64]) -> f64 {
     c[0] = x[0];
     x[0] *= 3.0;
     x[0]

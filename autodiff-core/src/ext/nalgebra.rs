@@ -144,6 +144,7 @@ where
     }
 
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = false;
 
     fn walk_allocations(
         &self,
@@ -281,7 +282,8 @@ where
 // part of the type, and a `Matrix` is its `data` storage, so both matrices
 // have the same element locations; the elements are owned inline. Every
 // element pair is checked unless `T`'s check cannot fail, so the check is a
-// no-op exactly when `T`'s is.
+// no-op exactly when `T`'s is. Its shape cannot change, so its
+// structure is fixed exactly when `T`'s is.
 unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
     for Matrix<T, Const<R>, Const<C>, ArrayStorage<T, R, C>>
 {
@@ -296,6 +298,7 @@ unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
     }
 
     const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = T::STRUCTURE_IS_FIXED;
     const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
 
     fn walk_allocations(

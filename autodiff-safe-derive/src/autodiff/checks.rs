@@ -11,7 +11,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::args::Mode;
+use super::args::{Activity, Mode};
 use super::function::Passing;
 use super::plan::{Input, Plan, borrow, checked_type, is_checked, slice_element};
 
@@ -194,6 +194,64 @@ pub fn after_call(plan: &Plan<'_>, result: &syn::Ident) -> TokenStream {
                 );
             });
         }
+    }
+    tokens
+}
+
+/// The reverse-mode structure rule, at compile time: a `Duplicated`
+/// argument behind `&mut` must have a structure no value can change.
+///
+/// A check after the call cannot undo what a reverse pass already did: a
+/// fresh allocation stored into the argument leaves the caller's shadow
+/// pointing at one Enzyme frees when the pass ends, and a changed enum
+/// variant makes the pass reload a pointer from memory the new variant
+/// overwrote (an arbitrary write). So its type's
+/// `ShadowCheck::STRUCTURE_IS_FIXED` must be `true`: floats, arrays,
+/// tuples, fieldless enums and derived structs of them. A slice's length
+/// cannot change, so `&mut [T]` needs it of `T`. The traits decide, so user
+/// types and generics are covered; a hand-written impl's default (`false`)
+/// refuses.
+pub fn structure_rules(plan: &Plan<'_>) -> TokenStream {
+    if plan.mode() != Mode::Reverse {
+        return TokenStream::new();
+    }
+    let function = plan.args.name.to_string();
+    let mut tokens = TokenStream::new();
+    for input in &plan.inputs {
+        let param = input.param;
+        if input.act.activity != Activity::Duplicated
+            || input.act.unchecked
+            || !matches!(param.passing, Passing::MutRef(_))
+        {
+            continue;
+        }
+        let span = if param.is_receiver {
+            param.tokens.span()
+        } else {
+            param.ty.span()
+        };
+        let checked = slice_element(&param.passing)
+            .cloned()
+            .unwrap_or_else(|| checked_type(param));
+        let argument = syn::ext::IdentExt::unraw(&param.name).to_string();
+        let message = format!(
+            "{function}: `{argument}` is `Duplicated` behind `&mut` in reverse mode, and its type \
+             can own an allocation or change an enum variant: a function that stores a new \
+             allocation in it (`*x = vec![..]`, `*b = Box::new(..)`) leaves the caller's shadow \
+             dangling once the reverse pass frees the new one, and a change of variant makes the \
+             reverse pass write through a pointer the new variant overwrote; pass `&` when the \
+             function only reads `{argument}`, pass its floats as `&mut [f64]`, or write \
+             `unsafe(Duplicated)` (an `unsafe fn`: the function must neither replace an \
+             allocation nor change a variant in it)"
+        );
+        tokens.extend(quote_spanned! {span=>
+            const {
+                ::core::assert!(
+                    <#checked as ::autodiff_safe::ShadowCheck>::STRUCTURE_IS_FIXED,
+                    #message,
+                );
+            }
+        });
     }
     tokens
 }

@@ -6,7 +6,9 @@ use quote::{ToTokens, format_ident, quote};
 
 use super::args::Mode;
 use super::backend;
-use super::checks::{OnError, after_call, before_call, checks, is_walked_after_call};
+use super::checks::{
+    OnError, after_call, before_call, checks, is_walked_after_call, structure_rules,
+};
 use super::context::Context;
 use super::gradcheck;
 use super::lints;
@@ -165,6 +167,7 @@ fn fallible(
     let ret = plan.return_type();
     let unsafety = (!plan.unsafe_reasons().is_empty()).then(|| quote!(unsafe));
     let error = syn::Ident::new("__error", Span::mixed_site());
+    let rules = structure_rules(plan);
     let checks = checks(plan, &error, &OnError::Return);
     let around = call_and_check_after(plan, body, &OnError::Return);
     let Docs {
@@ -182,6 +185,7 @@ fn fallible(
         #vis #unsafety fn #try_name #generics (#(#params),*)
             -> ::core::result::Result<#ret, ::autodiff_safe::ShadowError> #where_clause
         {
+            #rules
             #checks
             #around
         }
@@ -198,6 +202,7 @@ fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenS
     let ret = plan.return_type();
     let unsafety = (!plan.unsafe_reasons().is_empty()).then(|| quote!(unsafe));
     let error = syn::Ident::new("__error", Span::mixed_site());
+    let rules = structure_rules(plan);
     let checks = checks(plan, &error, &OnError::Panic);
     let around = call_and_check_after(plan, body, &OnError::Panic);
     let Docs {
@@ -215,6 +220,7 @@ fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenS
         #[inline]
         #allowed
         #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
+            #rules
             #checks
             #around
         }

@@ -97,9 +97,10 @@ mod math {
         model.w[0]
     }
 
+    // Reverse mode behind `&mut` takes a structure no value can change.
     #[autodiff_reverse(d_model_square, Duplicated, Active)]
-    pub fn model_square(model: &mut Model) -> f64 {
-        model.w[0] * model.w[0]
+    pub fn model_square(w: &mut [f64]) -> f64 {
+        w[0] * w[0]
     }
 
     #[autodiff(d_norm, Reverse, Duplicated, Active)]
@@ -178,6 +179,6 @@ fn main() {
     let (value, derivative) = math::d_double_model(&mut model, &mut tangent);
     assert!(close(value, 3.0) && close(derivative, 2.0));
     let mut grad = ::autodiff_safe::make_zero(&model);
-    let value = math::d_model_square(&mut model, &mut grad, 1.0);
+    let value = math::d_model_square(&mut model.w, &mut grad.w, 1.0);
     assert!(close(value, 9.0) && close(grad.w[0], 6.0));
 }

@@ -71,11 +71,13 @@ fn struct_body(fields: &[Field<'_>]) -> TokenStream {
         )
     });
     let owns_nothing = owns_no_allocations(&checked);
+    let fixed = fields_fixed(fields);
     quote! {
         const CHECK_IS_NOOP: ::core::primitive::bool = #noop;
         #(#methods)*
         const ALLOCATIONS_WALKED: ::core::primitive::bool = true;
         const OWNS_NO_ALLOCATIONS: ::core::primitive::bool = #owns_nothing;
+        const STRUCTURE_IS_FIXED: ::core::primitive::bool = #fixed;
         #[inline]
         fn walk_allocations(
             &self,
@@ -111,11 +113,13 @@ fn enum_body(variants: &[Variant<'_>]) -> TokenStream {
         .flat_map(|variant| checked_fields(&variant.fields))
         .collect();
     let owns_nothing = owns_no_allocations(&checked);
+    let fixed = enum_fixed(variants);
     quote! {
         const CHECK_IS_NOOP: ::core::primitive::bool = #noop;
         #(#methods)*
         const ALLOCATIONS_WALKED: ::core::primitive::bool = true;
         const OWNS_NO_ALLOCATIONS: ::core::primitive::bool = #owns_nothing;
+        const STRUCTURE_IS_FIXED: ::core::primitive::bool = #fixed;
         #[inline]
         fn walk_allocations(
             &self,
@@ -199,6 +203,37 @@ fn owns_no_allocations(checked: &[&Field<'_>]) -> TokenStream {
     quote!(true #(#terms)*)
 }
 
+/// `true` when every field's structure is fixed (scalar fields' is). An
+/// `unsafe(skip)` field is never counted fixed: its type is not checked, so
+/// nothing says a reverse pass could not replace an allocation in it.
+/// Recursive types reach themselves through an owner (`Box`, `Vec`), whose
+/// constant is a plain `false`, so there is no cycle.
+fn fields_fixed(fields: &[Field<'_>]) -> TokenStream {
+    if fields.iter().any(|field| field.unsafe_skip.is_some()) {
+        return quote!(false);
+    }
+    let terms = visited_fields(fields).map(|field| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> && <#ty as ::autodiff_safe::ShadowCheck>::STRUCTURE_IS_FIXED)
+    });
+    quote!(true #(#terms)*)
+}
+
+/// Fieldless variants only: a change of variant moves no payload, so the
+/// structure is fixed. One variant: its fields'. Otherwise a variant with
+/// data can be replaced by another, which is what a reverse pass cannot
+/// follow.
+fn enum_fixed(variants: &[Variant<'_>]) -> TokenStream {
+    if variants.iter().all(|variant| variant.fields.is_empty()) {
+        return quote!(true);
+    }
+    if let [variant] = variants {
+        fields_fixed(&variant.fields)
+    } else {
+        quote!(false)
+    }
+}
+
 /// Different variants: name both.
 fn mismatch_arm(variants: &[Variant<'_>]) -> TokenStream {
     let name_arms = variants.iter().map(|variant| {
@@ -250,6 +285,7 @@ fn empty_enum_body() -> TokenStream {
         }
         const ALLOCATIONS_WALKED: ::core::primitive::bool = true;
         const OWNS_NO_ALLOCATIONS: ::core::primitive::bool = true;
+        const STRUCTURE_IS_FIXED: ::core::primitive::bool = true;
     }
 }
 
