@@ -1,17 +1,22 @@
 #![cfg_attr(feature = "enzyme", feature(autodiff))]
-//! Softmax (multinomial logistic) regression with its parameters in ndarray
-//! arrays, trained with checked gradients.
+//! Softmax (multinomial logistic) regression on ndarray data, trained with
+//! checked gradients.
 //!
-//! The model is a struct of two `Array1<f64>`, the weights (one row of
-//! `FEATURES` per class, row-major) and the biases, with
-//! `#[derive(ShadowCheck)]`; the `ndarray` feature of `autodiff-safe`
-//! provides `ShadowCheck` for owned arrays. The data is an `Array2<f64>` with
-//! one sample per row. `d_loss`, made by `#[autodiff_reverse]`, adds the
-//! gradient of the loss into a second model, the shadow, after checking that
-//! each of its arrays has the primal's shape and strides. The gradient is
-//! compared with the closed form `(P - Y)^T X / n + lambda W` before
-//! training, and the last lines show a shadow of the wrong shape and one with
-//! the wrong strides refused.
+//! The data is an `Array2<f64>` with one sample per row, passed `Const`
+//! behind `&`. The model is a struct of two `Vec<f64>`, the weights (one row
+//! of `FEATURES` per class, row-major) and the biases, with
+//! `#[derive(ShadowCheck)]`, and is viewed as ndarray arrays where that
+//! helps (`ArrayView2::from_shape`). Since 0.2 ndarray's owned arrays do not
+//! implement `ShadowCheck`: an array sliced in place or grown keeps storage
+//! beyond its elements that no check can see (see the `ndarray` module of
+//! `autodiff-core`), so a differentiated array would need the `unsafe`
+//! opt-out `unsafe(Duplicated)`. Keeping the parameters in `Vec`s (or passing
+//! an array's elements as a slice) keeps the derivative checked and safe.
+//! `d_loss`, made by `#[autodiff_reverse]`, adds the gradient of the loss
+//! into a second model, the shadow, after checking that each of its `Vec`s
+//! has the primal's length and capacity. The gradient is compared with the
+//! closed form `(P - Y)^T X / n + lambda W` before training, and the last
+//! lines show a shadow of the wrong length refused.
 //!
 //! Three Gaussian clusters of 4-dimensional points are classified by gradient
 //! descent with momentum; the example fails unless the training accuracy
@@ -33,20 +38,17 @@
 //! With `--features gradcheck` as well, it first gradchecks `d_loss` at the
 //! initial model: in the Enzyme tier, against finite differences.
 //!
-//! Two workarounds keep this Enzyme (nightly 1.97, `-Zautodiff=Enable`)
-//! happy. The differentiated code reads the arrays through `as_slice()` and
-//! plain loops: ndarray's `sum()`, `dot` and indexing of a `Duplicated`
-//! array stop its type analysis ("cannot handle unknown binary operator"),
-//! and `dot` on matrices runs `matrixmultiply`. And the weight matrix is
-//! stored flat in an `Array1`: a `Duplicated` `Array2` makes even `as_slice()`
-//! multiply the two dimensions, which fails the same way. With
-//! `RUSTFLAGS=-Zautodiff=Enable,LooseTypes` an `Array2` of weights works too.
+//! The differentiated code reads the parameters and the data through slices
+//! and plain loops: on this Enzyme (nightly 1.97, `-Zautodiff=Enable`)
+//! ndarray's `sum()`, `dot` and indexing of a differentiated array stop its
+//! type analysis ("cannot handle unknown binary operator"), and `dot` on
+//! matrices runs `matrixmultiply`.
 
 use std::process::ExitCode;
 
 use autodiff_safe::{FloatTree, ShadowCheck, autodiff_reverse, make_zero, set_zero};
 use autodiff_safe_examples::{Momentum, Progress, Rng};
-use ndarray::{Array1, Array2, s};
+use ndarray::{Array2, ArrayView2};
 
 /// Features per sample.
 const FEATURES: usize = 4;
@@ -61,8 +63,8 @@ const LAMBDA: f64 = 1e-3;
 /// class, row-major; `b` holds one bias per class.
 #[derive(ShadowCheck)]
 struct Model {
-    w: Array1<f64>,
-    b: Array1<f64>,
+    w: Vec<f64>,
+    b: Vec<f64>,
 }
 
 /// The data set: `x` has one sample per row.
@@ -100,12 +102,9 @@ fn log_sum_exp(w: &[f64], b: &[f64], sample: &[f64]) -> f64 {
     sum.ln() + max
 }
 
-/// The storage of the model's arrays.
+/// The model's parameters as slices.
 fn storage(model: &Model) -> (&[f64], &[f64]) {
-    (
-        model.w.as_slice().expect("the weights are contiguous"),
-        model.b.as_slice().expect("the biases are contiguous"),
-    )
+    (&model.w, &model.b)
 }
 
 /// Mean cross-entropy of the softmax classifier, plus an L2 penalty.
@@ -129,8 +128,8 @@ fn closed_form_gradient(model: &Model, data: &Data) -> Model {
     #[allow(clippy::cast_precision_loss, reason = "the sample count is small")]
     let n = data.labels.len() as f64;
     let mut grad = Model {
-        w: &model.w * LAMBDA,
-        b: Array1::zeros(CLASSES),
+        w: model.w.iter().map(|w| w * LAMBDA).collect(),
+        b: vec![0.0; CLASSES],
     };
     let (w, b) = storage(model);
     for (sample, &label) in data.x.rows().into_iter().zip(&data.labels) {
@@ -139,10 +138,8 @@ fn closed_form_gradient(model: &Model, data: &Data) -> Model {
         for class in 0..CLASSES {
             let p =
                 (logit(w, b, sample, class) - shift).exp() - if class == label { 1.0 } else { 0.0 };
-            let row = grad
-                .w
-                .slice_mut(s![class * FEATURES..(class + 1) * FEATURES]);
-            for (g, x) in row.into_iter().zip(sample) {
+            let row = &mut grad.w[class * FEATURES..(class + 1) * FEATURES];
+            for (g, x) in row.iter_mut().zip(sample) {
                 *g += p * x / n;
             }
             grad.b[class] += p / n;
@@ -209,8 +206,10 @@ fn main() -> ExitCode {
     let mut rng = Rng::new(2024);
     let data = make_data(&mut rng);
     let mut model = Model {
-        w: Array1::from_shape_fn(CLASSES * FEATURES, |_| 0.01 * rng.normal()),
-        b: Array1::zeros(CLASSES),
+        w: (0..CLASSES * FEATURES)
+            .map(|_| 0.01 * rng.normal())
+            .collect(),
+        b: vec![0.0; CLASSES],
     };
 
     #[cfg(feature = "gradcheck")]
@@ -253,44 +252,49 @@ fn main() -> ExitCode {
         "after {STEPS} steps: loss {value:.4}, training accuracy {:.1}%",
         100.0 * fraction
     );
-    let w = model
-        .w
-        .view()
-        .into_shape_with_order((CLASSES, FEATURES))
+    let w = ArrayView2::from_shape((CLASSES, FEATURES), &model.w)
         .expect("the weights have CLASSES * FEATURES entries");
-    println!("W =\n{w:.3}\nb = {:.3}", model.b);
+    println!("W =\n{w:.3}\nb = {:.3?}", model.b);
     if fraction < 0.95 || value > 0.2 {
         eprintln!("error: training did not converge (accuracy < 95% or loss > 0.2)");
         return ExitCode::FAILURE;
     }
 
-    // Shadows that do not match are refused before anything is written.
+    // A shadow that does not match is refused before anything is written.
     println!("\nshadows that do not match the model:");
-    // One class too few: the shapes differ.
+    // One class too few: the weights' lengths differ.
     let mut short = Model {
-        w: Array1::zeros((CLASSES - 1) * FEATURES),
-        b: Array1::zeros(CLASSES),
+        w: vec![0.0; (CLASSES - 1) * FEATURES],
+        b: vec![0.0; CLASSES],
     };
-    // Every other entry of a longer buffer: the shape is right, the strides
-    // are not, and `d_loss` would walk it with the primal's stride of 1.
-    let mut strided = Model {
-        w: Array1::zeros(2 * CLASSES * FEATURES).slice_move(s![..;2]),
-        b: Array1::zeros(CLASSES),
+    // The right lengths but less capacity than the primal's: a derivative
+    // that may write the model needs at least the primal's capacity.
+    model.w.reserve_exact(FEATURES);
+    let mut tight = Model {
+        w: vec![0.0; CLASSES * FEATURES],
+        b: vec![0.0; CLASSES],
     };
     let mut refused = 0;
-    for shadow in [&mut short, &mut strided] {
-        match try_d_loss(&model, shadow, &data.x, &data.labels, 1.0) {
+    for shadow in [&mut short, &mut tight] {
+        match try_d_step(&mut model, shadow) {
             Err(error) => {
                 println!("  refused: {error}");
                 refused += 1;
             }
-            Ok(_) => println!("  accepted a wrong shadow"),
+            Ok(()) => println!("  accepted a wrong shadow"),
         }
     }
-    let untouched = short.w.iter().chain(&strided.w).all(|&x| x == 0.0);
+    let untouched = short.w.iter().chain(&tight.w).all(|&x| x == 0.0);
     if refused != 2 || !untouched {
         eprintln!("error: a wrong shadow was accepted or written");
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// A forward-mode derivative with the model behind `&mut`, for the capacity
+/// check: `model.w[0] *= 1` changes nothing, but the model may be written.
+#[autodiff_safe::autodiff_forward(d_step, Dual)]
+fn step(model: &mut Model) {
+    model.w[0] *= 1.0;
 }

@@ -328,8 +328,12 @@ where
     /// [`gradient`](Self::gradient) with a scratch value per chunk: `init()`
     /// is called once per chunk, and its result passed to every sample of
     /// that chunk, in order, as `f(model, sample, dmodel, scratch)`. Use it
-    /// for a `Const` `&mut` workspace of the derivative, which then needs no
-    /// lock and is not reallocated per sample.
+    /// for a workspace of the derivative, which then needs no lock and is
+    /// not reallocated per sample. Hand it to the derivative as a `Const`
+    /// slice (`&mut [f64]`, as below): a `Const` `&mut Vec` is refused at
+    /// compile time, because a function could move its buffer into a
+    /// differentiated argument, which Enzyme would then share between primal
+    /// and shadow.
     ///
     /// Pass the scratch to the derivative as `Const`: it gets no shadow, so
     /// only data that does not depend on the differentiated arguments may

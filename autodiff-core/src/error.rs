@@ -46,6 +46,8 @@ struct Inner {
     reversed_path: Vec<PathSegment>,
     /// The tangent of a `Dualv` batch the mismatch is in.
     lane: Option<usize>,
+    /// What the shadow holds after a check after the call repaired it.
+    repaired: Option<&'static str>,
     mismatch: Mismatch,
 }
 
@@ -99,6 +101,26 @@ pub enum Mismatch {
         /// The shadow's length, which must be `width * primal`.
         shadow: usize,
     },
+    /// A `Vec` or `String` whose shadow has less capacity than the primal's:
+    /// a derivative that writes the primal's spare capacity
+    /// (`spare_capacity_mut`, `set_len`) writes the shadow's at the same
+    /// offsets.
+    Capacity {
+        /// The primal's capacity.
+        primal: usize,
+        /// The shadow's capacity.
+        shadow: usize,
+    },
+    /// After the call, the primal and its shadow own the same allocation:
+    /// the function moved an allocation out of memory that has no shadow (a
+    /// `Const` argument, a cell, a global) into the argument, and Enzyme
+    /// stored it into both. Both would free it.
+    SharedAllocation,
+    /// After a reverse-mode call, an allocation of the primal is not the one
+    /// it held before: the function replaced it, and the reverse pass freed
+    /// the new allocation, which the caller's primal or shadow still points
+    /// to. Derivatives print it and abort the process.
+    ReplacedAllocation,
 }
 
 /// One step of a [`ShadowError`]'s path.
@@ -192,6 +214,101 @@ impl ShadowError {
         })
     }
 
+    /// A capacity mismatch at the current position: the shadow of a `Vec` or
+    /// `String` the derivative may write has less capacity than the primal.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowError;
+    ///
+    /// assert_eq!(ShadowError::capacity(8, 2).to_string(),
+    ///     "shadow does not match its primal: primal has capacity 8, shadow has capacity 2 \
+    ///      (a shadow the derivative may write needs at least the primal's capacity; \
+    ///      `make_zero` builds one)");
+    /// ```
+    #[must_use]
+    pub fn capacity(primal: usize, shadow: usize) -> Self {
+        Self::new(Mismatch::Capacity { primal, shadow })
+    }
+
+    /// A primal and shadow that own the same allocation, found after the
+    /// call ([`Mismatch::SharedAllocation`]).
+    ///
+    /// ```
+    /// use autodiff_safe::{Mismatch, ShadowError};
+    ///
+    /// let err = ShadowError::shared_allocation();
+    /// assert_eq!(err.mismatch(), &Mismatch::SharedAllocation);
+    /// ```
+    #[must_use]
+    pub fn shared_allocation() -> Self {
+        Self::new(Mismatch::SharedAllocation)
+    }
+
+    /// An allocation a reverse-mode call replaced
+    /// ([`Mismatch::ReplacedAllocation`]).
+    ///
+    /// ```
+    /// use autodiff_safe::{Mismatch, ShadowError};
+    ///
+    /// let err = ShadowError::replaced_allocation();
+    /// assert_eq!(err.mismatch(), &Mismatch::ReplacedAllocation);
+    /// ```
+    #[must_use]
+    pub fn replaced_allocation() -> Self {
+        Self::new(Mismatch::ReplacedAllocation)
+    }
+
+    /// Records what a check after the call left in the shadow when it
+    /// repaired it; the message then says so.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowError;
+    ///
+    /// let err = ShadowError::shared_allocation()
+    ///     .for_argument("x")
+    ///     .in_derivative("d_f", "bx_0")
+    ///     .repaired("zeros of the primal's structure");
+    /// assert_eq!(err.repair(), Some("zeros of the primal's structure"));
+    /// assert!(err.to_string().ends_with(
+    ///     "`bx_0` now holds zeros of the primal's structure (its old allocations are leaked, not freed)"
+    /// ));
+    /// ```
+    #[must_use]
+    pub fn repaired(mut self, now_holds: &'static str) -> Self {
+        self.inner.repaired = Some(now_holds);
+        self
+    }
+
+    /// What the shadow holds after a check after the call repaired it, when
+    /// it did.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowError;
+    ///
+    /// assert_eq!(ShadowError::length(1, 2).repair(), None);
+    /// ```
+    #[must_use]
+    pub fn repair(&self) -> Option<&'static str> {
+        self.inner.repaired
+    }
+
+    /// Whether the error was found after the call (an allocation shared or
+    /// replaced by the function), rather than before anything ran.
+    ///
+    /// ```
+    /// use autodiff_safe::ShadowError;
+    ///
+    /// assert!(ShadowError::shared_allocation().is_after_call());
+    /// assert!(!ShadowError::capacity(2, 1).is_after_call());
+    /// ```
+    #[must_use]
+    pub fn is_after_call(&self) -> bool {
+        matches!(
+            self.inner.mismatch,
+            Mismatch::SharedAllocation | Mismatch::ReplacedAllocation
+        )
+    }
+
     #[cold]
     fn new(mismatch: Mismatch) -> Self {
         Self {
@@ -201,6 +318,7 @@ impl ShadowError {
                 shadow: None,
                 reversed_path: Vec::new(),
                 lane: None,
+                repaired: None,
                 mismatch,
             }),
         }
@@ -449,6 +567,24 @@ impl Display for Mismatch {
                 "batch of width {width} needs a shadow of length {} ({width} x {primal}), shadow has length {shadow}",
                 width.saturating_mul(*primal)
             ),
+            Self::Capacity { primal, shadow } => write!(
+                f,
+                "primal has capacity {primal}, shadow has capacity {shadow} (a shadow the \
+                 derivative may write needs at least the primal's capacity; `make_zero` builds one)"
+            ),
+            Self::SharedAllocation => f.write_str(
+                "primal and shadow own the same allocation: the function moved it there from \
+                 memory that has no shadow (a `Const` argument, a cell or a global), and Enzyme \
+                 stored it into both; mark the argument it came from `Dual` or `Duplicated`, or \
+                 pass the float storage as a slice (`&mut [f64]`)",
+            ),
+            Self::ReplacedAllocation => f.write_str(
+                "the function replaced an allocation of the primal, and the reverse pass freed \
+                 the new one, which the primal or its shadow still points to; take `&T` if the \
+                 function only reads the value, or pass the float storage as `&mut [f64]` and \
+                 allocate outside the function; neither can be read or dropped, so the process \
+                 aborts",
+            ),
         }
     }
 }
@@ -457,6 +593,9 @@ impl Display for ShadowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(function) = self.inner.function {
             write!(f, "{function}: ")?;
+        }
+        if self.is_after_call() {
+            return self.fmt_after_call(f);
         }
         match self.inner.shadow {
             Some(shadow) => write!(f, "shadow `{shadow}` does not match its primal")?,
@@ -472,6 +611,37 @@ impl Display for ShadowError {
             write!(f, " in batch lane {lane}")?;
         }
         write!(f, ": {}", self.inner.mismatch)
+    }
+}
+
+impl ShadowError {
+    /// "after the call, shadow `bx_0` of `x` at `x.buf`: (what); `bx_0` now
+    /// holds (repair)": the after-call errors name the moment, since nothing
+    /// was refused before the call.
+    fn fmt_after_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("after the call, ")?;
+        match self.inner.shadow {
+            Some(shadow) => write!(f, "shadow `{shadow}`")?,
+            None => f.write_str("a shadow")?,
+        }
+        if let Some(argument) = self.inner.argument {
+            write!(f, " of `{argument}`")?;
+        }
+        if self.inner.argument.is_some() || !self.inner.reversed_path.is_empty() {
+            write!(f, " at `{}`", self.path())?;
+        }
+        if let Some(lane) = self.inner.lane {
+            write!(f, " in batch lane {lane}")?;
+        }
+        write!(f, ": {}", self.inner.mismatch)?;
+        if let Some(repair) = self.inner.repaired {
+            let shadow = self.inner.shadow.unwrap_or("the shadow");
+            write!(
+                f,
+                "; `{shadow}` now holds {repair} (its old allocations are leaked, not freed)"
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -28,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+mod after_call;
 mod arith;
 pub mod batch;
 mod error;
@@ -64,5 +65,5 @@ pub use error::{Mismatch, PathSegment, ShadowError};
 pub use ext::argmin;
 pub use float::{Float, FloatMut};
 pub use ops::{check, make_zero, set_zero};
-pub use shadow::ShadowCheck;
+pub use shadow::{AllocationWalk, ShadowCheck};
 pub use tree::{FloatTree, Lanes};

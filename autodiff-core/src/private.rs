@@ -262,3 +262,4 @@ impl<'p> LeafPath<'p> {
         self.found == Some(true)
     }
 }
+pub use crate::after_call::*;

@@ -385,11 +385,15 @@ impl FloatTree for String {
         _visitor: &mut dyn FnMut(Lanes<'_, R, W>),
     ) {
     }
+    /// A copy with the primal's capacity, so that it passes the strict
+    /// check of a shadow that may be written.
     fn make_zero(&self) -> Self {
-        self.clone()
+        let mut zero = String::with_capacity(self.capacity());
+        zero.push_str(self);
+        zero
     }
     fn make_zero_boxed(&self) -> Box<Self> {
-        Box::new(self.clone())
+        Box::new(self.make_zero())
     }
     fn set_zero(&mut self) {}
     fn leaf_count(&self) -> usize {

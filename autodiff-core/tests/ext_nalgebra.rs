@@ -259,3 +259,38 @@ fn mixed_types_round_trip_through_the_float_walk() {
     copy.visit_floats_mut(&mut |mut leaf| leaf.set(*source.next().unwrap()));
     assert_eq!(copy, m);
 }
+
+#[test]
+fn a_writable_matrix_shadow_needs_the_storage_capacity() {
+    use autodiff_core::AllocationWalk;
+    let mut storage = Vec::with_capacity(10);
+    storage.extend([1.0_f64, 2.0, 3.0, 4.0]);
+    let m = DMatrix::from_vec(2, 2, storage);
+    let tight = DMatrix::<f64>::zeros(2, 2);
+    assert_eq!(
+        m.check_shadow(&tight).unwrap_err().mismatch(),
+        &Mismatch::Capacity {
+            primal: 10,
+            shadow: 4
+        }
+    );
+    assert!(m.check_shadow_shared(&tight).is_ok());
+    let zero = make_zero(&m);
+    assert_eq!(zero.data.as_vec().capacity(), 10);
+    assert!(m.check_shadow(&zero).is_ok());
+    // The storage `Vec` is an allocation of the walk.
+    assert!(
+        m.walk_allocations(&zero, &mut AllocationWalk::shared())
+            .is_ok()
+    );
+    assert_eq!(
+        m.walk_allocations(&m, &mut AllocationWalk::shared())
+            .unwrap_err()
+            .mismatch(),
+        &Mismatch::SharedAllocation
+    );
+    const {
+        assert!(<DMatrix<f64> as ShadowCheck>::ALLOCATIONS_WALKED);
+        assert!(<nalgebra::Matrix3<f64> as ShadowCheck>::OWNS_NO_ALLOCATIONS);
+    }
+}

@@ -49,17 +49,20 @@
 //!
 //! | type | rule |
 //! |---|---|
-//! | `[T]`, `Vec<T>`, `Box<[T]>`, `String`, `str` | equal length, then every element |
+//! | `[T]`, `Box<[T]>`, `str` | equal length, then every element |
+//! | `Vec<T>`, `String` | equal length, then every element; behind `&mut` or by value, shadow capacity ≥ primal capacity |
 //! | `[T; N]` | every element (the length is in the type) |
 //! | `Option<T>`, `Result<T, E>`, derived enums | same variant, then its fields |
 //! | `Box<T>`, tuples, derived structs | every field |
 //! | floats, integers, `bool`, `char`, `()`, `PhantomData` | nothing to check |
-//! | ndarray `Array*` (feature `ndarray`) | equal shape, strides, then every element |
-//! | nalgebra `VecStorage` matrices (feature `nalgebra`) | equal shape, then every element |
-//! | `&T`, raw pointers, `Cell`, `RefCell`, `UnsafeCell`, `dyn Trait`, `VecDeque` | never: refused at compile time |
+//! | nalgebra `VecStorage` matrices (feature `nalgebra`) | equal shape, then every element; behind `&mut` or by value, the storage capacity |
+//! | `&T`, raw pointers, `Cell`, `RefCell`, `UnsafeCell`, `dyn Trait`, `VecDeque`, ndarray arrays | never: refused at compile time |
 //!
 //! Element checks are skipped at compile time when they cannot fail
-//! ([`ShadowCheck::CHECK_IS_NOOP`]): a `Vec<f64>` costs one comparison.
+//! ([`ShadowCheck::CHECK_IS_NOOP`]): a `Vec<f64>` costs one comparison, two
+//! behind `&mut` (its capacity). After the call, arguments behind `&mut` are
+//! walked over their allocations ([`ShadowCheck::walk_allocations`]): an
+//! allocation a primal and its shadow share is repaired and reported.
 //!
 //! # The guarantee, and its limits
 //!
@@ -123,8 +126,9 @@ pub mod gradcheck {
     pub use autodiff_core::gradcheck::*;
 }
 pub use autodiff_core::{
-    Float, FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, axpy,
-    axpy_masked, batch, check, dot, fill, make_zero, norm, scale, set_zero, zip_map,
+    AllocationWalk, Float, FloatMut, FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck,
+    ShadowError, axpy, axpy_masked, batch, check, dot, fill, make_zero, norm, scale, set_zero,
+    zip_map,
 };
 #[doc(hidden)]
 pub use autodiff_safe_derive::__autodiff_context;
@@ -166,10 +170,11 @@ pub use autodiff_safe_derive::{
 ///
 /// # Excluding a field
 ///
-/// `#[shadow(unsafe(skip))]` leaves a field out of the check, the zeroing and
-/// the float walk; `make_zero` and the copies clone it. It is spelled `unsafe` because the
-/// derive's promise then rests on you: no derivative may read or write that
-/// field's shadow. Justify it in a `// SAFETY:` comment.
+/// `#[shadow(unsafe(skip))]` leaves a field out of the check, the zeroing,
+/// the float walk and the allocation walk after the call; `make_zero` and the
+/// copies clone it. It is spelled `unsafe` because the derive's promise then
+/// rests on you: no derivative may read or write that field's shadow, nor
+/// move an allocation into the field. Justify it in a `// SAFETY:` comment.
 ///
 /// ```
 /// use autodiff_safe::{FloatTree, ShadowCheck};

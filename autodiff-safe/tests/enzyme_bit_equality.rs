@@ -71,7 +71,7 @@ twin! {
 twin! {
     safe: autodiff_reverse(d_vec_out, Duplicated, Duplicated, Active),
     raw: (raw_vec_out, Duplicated, Duplicated, Active),
-    fn vec_out / vec_out_raw(x: &Vec<f64>, out: &mut Vec<f64>) -> f64 {
+    fn vec_out / vec_out_raw(x: &Vec<f64>, out: &mut [f64]) -> f64 {
         for (o, v) in out.iter_mut().zip(x) {
             *o = v.sin() * v;
         }
@@ -213,7 +213,7 @@ fn nested_structs_enums_options_and_boxes() {
 
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
 struct Model {
-    w: Vec<f64>,
+    w: [f64; 3],
 }
 
 impl Model {
@@ -257,7 +257,7 @@ impl Model {
 #[test]
 fn methods_with_every_receiver() {
     let m = Model {
-        w: vec![0.5, -1.0, 2.0],
+        w: [0.5, -1.0, 2.0],
     };
     let (mut safe, mut raw) = (make_zero(&m), make_zero(&m));
     let (a, b) = (
@@ -270,10 +270,10 @@ fn methods_with_every_receiver() {
     let (mut m_safe, mut m_raw) = (m.clone(), m.clone());
     let (mut safe, mut raw) = (
         Model {
-            w: vec![1.0, 0.5, -1.0],
+            w: [1.0, 0.5, -1.0],
         },
         Model {
-            w: vec![1.0, 0.5, -1.0],
+            w: [1.0, 0.5, -1.0],
         },
     );
     let (a, b) = (
@@ -285,7 +285,7 @@ fn methods_with_every_receiver() {
     assert_bits("&mut self shadow", &safe, &raw);
 
     let tangent = Model {
-        w: vec![1.0, 0.0, -1.0],
+        w: [1.0, 0.0, -1.0],
     };
     let a = m.clone().d_total(tangent.clone());
     let b = m.clone().raw_total(tangent);
@@ -499,11 +499,11 @@ fn gradcheck_every_construct() {
 
     // Methods: `&self` and `&mut self` (with the seed of the final state).
     let model = Model {
-        w: vec![0.5, -1.0, 2.0],
+        w: [0.5, -1.0, 2.0],
     };
     check(model.gradcheck_d_loss(&mut make_zero(&model), 1.5, 1.0));
     let mut seed = Model {
-        w: vec![1.0, 0.5, -1.0],
+        w: [1.0, 0.5, -1.0],
     };
     check(model.clone().gradcheck_d_step(&mut seed, 0.1, 1.0));
 

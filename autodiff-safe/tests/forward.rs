@@ -200,6 +200,27 @@ impl Quadratic {
         self.coeffs[0] + self.coeffs[1] * x + self.coeffs[2] * x * x
     }
 
+    #[autodiff_forward(d_consume, Dual, Dual)]
+    fn consume(self) -> f64 {
+        self.coeffs.iter().sum()
+    }
+
+    #[autodiff_forward(d_slope, Dual, Dual, Dual)]
+    fn slope(&self, x: f64) -> f64 {
+        self.coeffs[1] + 2.0 * self.coeffs[2] * x
+    }
+}
+
+/// `&mut self` in reverse mode: only a structure no value can change is
+/// accepted (a `Vec` could be replaced inside the pass), so the
+/// coefficients are an array here.
+#[derive(ShadowCheck, Debug, Clone, PartialEq)]
+struct FixedQuadratic {
+    coeffs: [f64; 3],
+    calls: u32,
+}
+
+impl FixedQuadratic {
     // This Enzyme cannot differentiate the integer increment through the
     // duplicated `self` ("cannot handle unknown binary operator: add i32"),
     // raw std included; see the compatibility table in the README.
@@ -222,16 +243,6 @@ impl Quadratic {
             *c *= 2.0;
         }
         self.coeffs.iter().rev().fold(0.0, |acc, c| acc * x + c)
-    }
-
-    #[autodiff_forward(d_consume, Dual, Dual)]
-    fn consume(self) -> f64 {
-        self.coeffs.iter().sum()
-    }
-
-    #[autodiff_forward(d_slope, Dual, Dual, Dual)]
-    fn slope(&self, x: f64) -> f64 {
-        self.coeffs[1] + 2.0 * self.coeffs[2] * x
     }
 }
 
@@ -259,9 +270,13 @@ fn methods_of_every_receiver_kind() {
         "d_eval: shadow `dself_0` does not match its primal `self` at `self.coeffs`: primal has length 3, shadow has length 1"
     );
 
+    let fixed = FixedQuadratic {
+        coeffs: [1.0, 2.0, 3.0],
+        calls: 0,
+    };
     #[cfg(not(feature = "enzyme"))]
     {
-        let mut counted = q.clone();
+        let mut counted = fixed.clone();
         let mut dcounted = make_zero(&counted);
         let value = counted.d_eval_and_count(&mut dcounted, 1.0, 1.0);
         assert_eq!(value, 6.0);
@@ -269,7 +284,7 @@ fn methods_of_every_receiver_kind() {
         assert_close(dcounted.coeffs[2], 1.0);
     }
 
-    let mut twice = q.clone();
+    let mut twice = fixed.clone();
     let mut dtwice = make_zero(&twice);
     let value = twice.d_eval_in_place(&mut dtwice, 1.0, 1.0);
     assert_eq!(value, 12.0);

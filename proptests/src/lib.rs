@@ -37,7 +37,7 @@ mod types;
 mod walk;
 
 pub use mutate::{Mutate, Random, mutate_among, mutated};
-pub use oracle::{Found, Oracle, Place, first_mismatch};
+pub use oracle::{Found, Oracle, Place, first_mismatch, first_mismatch_writable};
 pub use rng::Rng;
 pub use types::{Model, Node, Pair, Shape};
 pub use walk::{Item, Walk, allocations, float_leaves, snapshot};

@@ -17,11 +17,13 @@ pub struct Found {
     pub mismatch: Mismatch,
 }
 
-/// Where the oracle is in its walk: the path text and its segments.
+/// Where the oracle is in its walk: the path text and its segments, and
+/// whether the shadow may be written (then capacities count too).
 #[derive(Debug, Default)]
 pub struct Place {
     text: String,
     segments: Vec<PathSegment>,
+    writable: bool,
 }
 
 impl Place {
@@ -79,9 +81,23 @@ pub trait Oracle {
     fn first_mismatch_at(&self, shadow: &Self, place: &mut Place) -> Option<Found>;
 }
 
-/// The first structural difference between `primal` and `shadow`.
+/// The first structural difference between `primal` and a shadow passed
+/// behind `&` (no capacities).
 pub fn first_mismatch<T: Oracle + ?Sized>(primal: &T, shadow: &T) -> Option<Found> {
     primal.first_mismatch_at(shadow, &mut Place::default())
+}
+
+/// The first difference between `primal` and a shadow the derivative may
+/// write (behind `&mut`, by value, or `check`): a `Vec`'s shadow also needs
+/// at least the primal's capacity, compared after its elements.
+pub fn first_mismatch_writable<T: Oracle + ?Sized>(primal: &T, shadow: &T) -> Option<Found> {
+    primal.first_mismatch_at(
+        shadow,
+        &mut Place {
+            writable: true,
+            ..Place::default()
+        },
+    )
 }
 
 macro_rules! no_structure {
@@ -117,7 +133,16 @@ impl<T: Oracle, const N: usize> Oracle for [T; N] {
 
 impl<T: Oracle> Oracle for Vec<T> {
     fn first_mismatch_at(&self, shadow: &Self, place: &mut Place) -> Option<Found> {
-        self.as_slice().first_mismatch_at(shadow.as_slice(), place)
+        self.as_slice()
+            .first_mismatch_at(shadow.as_slice(), place)
+            .or_else(|| {
+                (place.writable && shadow.capacity() < self.capacity()).then(|| {
+                    place.found(Mismatch::Capacity {
+                        primal: self.capacity(),
+                        shadow: shadow.capacity(),
+                    })
+                })
+            })
     }
 }
 

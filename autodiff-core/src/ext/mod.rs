@@ -1,8 +1,9 @@
-//! `ShadowCheck` and `FloatTree` for the numeric ecosystem, each behind a
+//! `ShadowCheck` and `FloatTree` (ndarray: `FloatTree` only) for the numeric ecosystem, each behind a
 //! feature of the same name (off by default; the `autodiff-safe` facade
 //! forwards them):
 //!
-//! - `ndarray`: owned arrays `Array<A, D>` of any dimension;
+//! - `ndarray`: `FloatTree` for owned arrays `Array<A, D>` of any dimension
+//!   (not `ShadowCheck`: the module says why);
 //! - `nalgebra`: owned matrices and vectors, dynamically sized (`DMatrix`,
 //!   `DVector`, `OMatrix<T, Dyn, U3>`, ..) and statically sized (`SMatrix`,
 //!   `Vector3`, ..);

@@ -36,7 +36,9 @@
 //! A `VecStorage`'s `Vec` holds exactly `nrows * ncols` elements (its
 //! constructor asserts it, and `as_vec_mut` is `unsafe` because changing it
 //! is undefined behaviour), so nalgebra has no storage hidden around the
-//! elements. The `Vec`'s spare capacity is not compared, as for `Vec<T>`.
+//! elements. The `Vec` itself is reachable (`as_vec`), so a shadow that may
+//! be written (behind `&mut`, or by value) needs at least the primal's
+//! capacity, as for `Vec<T>`; `make_zero` keeps it.
 //!
 //! # Views are not implemented
 //!
@@ -85,7 +87,7 @@
 use ::nalgebra::{ArrayStorage, Const, Dim, Matrix, RawStorage, VecStorage};
 
 use crate::tree_impls::elements_leaf_path;
-use crate::{FloatTree, Lanes, PathSegment, ShadowCheck, ShadowError};
+use crate::{AllocationWalk, FloatTree, Lanes, PathSegment, ShadowCheck, ShadowError};
 
 /// nalgebra matrices and vectors stored in a `VecStorage` (feature
 /// `nalgebra`): `DMatrix`, `DVector`, `RowDVector` and mixed ones such as
@@ -112,30 +114,74 @@ use crate::{FloatTree, Lanes, PathSegment, ShadowCheck, ShadowError};
 // elements in column-major order: `VecStorage::new` asserts the length, and
 // `as_vec_mut` is `unsafe` precisely because changing it is undefined
 // behaviour, so nalgebra's code addresses element `(r, c)` at `r + c * nrows`
-// of that `Vec` and nothing outside it. Equal shapes therefore mean the same
-// element locations in both `Vec`s; the lengths are compared as well, in case
-// that invariant were ever broken. The `Vec` is owned, so no `&`, raw pointer
-// or interior mutability lies in between. Every element pair is then
-// checked, unless `T`'s check cannot fail. Spare capacity is not compared,
-// as for `Vec<T>`.
+// of that `Vec`. Equal shapes therefore mean the same element locations in
+// both `Vec`s; the lengths are compared as well, in case that invariant were
+// ever broken. The `Vec` is reachable (`as_vec`), so its capacity is
+// compared like a `Vec<T>`'s: a shadow that may be written has at least the
+// primal's capacity, because nalgebra's by-value resizing (`resize`,
+// `insert_rows`, ..., reached from a `&mut` through `mem::take`) reserves by
+// the primal's capacity and writes its spare slots; behind `&` no code can
+// write them, so `check_shadow_shared` does not compare it. The `Vec` is
+// owned, so no `&`, raw pointer or interior mutability lies in between.
+// Every element pair is then checked (with the check this one was asked
+// for), unless `T`'s check cannot fail. The walk visits the `Vec`'s buffer,
+// then the elements' allocations.
 unsafe impl<T: ShadowCheck, R: Dim, C: Dim> ShadowCheck for Matrix<T, R, C, VecStorage<T, R, C>>
 where
     VecStorage<T, R, C>: RawStorage<T, R, C>,
 {
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
-        let (primal_shape, shadow_shape) = (self.shape(), shadow.shape());
-        if primal_shape != shadow_shape {
-            return Err(ShadowError::shape(
-                vec![primal_shape.0, primal_shape.1],
-                vec![shadow_shape.0, shadow_shape.1],
-            ));
+        check_vec_storage::<T, R, C, false>(self, shadow)?;
+        let (primal, shadow) = (self.data.as_vec(), shadow.data.as_vec());
+        if shadow.capacity() < primal.capacity() {
+            return Err(ShadowError::capacity(primal.capacity(), shadow.capacity()));
         }
-        let (primal, shadow) = (self.data.as_slice(), shadow.data.as_slice());
-        if primal.len() != shadow.len() {
-            return Err(ShadowError::length(primal.len(), shadow.len()));
-        }
-        check_column_major(primal, shadow)
+        Ok(())
     }
+
+    fn check_shadow_shared(&self, shadow: &Self) -> Result<(), ShadowError> {
+        check_vec_storage::<T, R, C, true>(self, shadow)
+    }
+
+    const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = false;
+
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
+        let (primal, shadow) = (self.data.as_vec(), shadow.data.as_vec());
+        walk.owned(
+            primal.as_ptr(),
+            primal.capacity(),
+            shadow.as_ptr(),
+            shadow.capacity(),
+        )?;
+        walk_column_major(primal, shadow, walk)
+    }
+}
+
+/// Shapes, storage lengths, then elements, for both checks.
+fn check_vec_storage<T: ShadowCheck, R: Dim, C: Dim, const SHARED: bool>(
+    primal: &Matrix<T, R, C, VecStorage<T, R, C>>,
+    shadow: &Matrix<T, R, C, VecStorage<T, R, C>>,
+) -> Result<(), ShadowError>
+where
+    VecStorage<T, R, C>: RawStorage<T, R, C>,
+{
+    let (primal_shape, shadow_shape) = (primal.shape(), shadow.shape());
+    if primal_shape != shadow_shape {
+        return Err(ShadowError::shape(
+            vec![primal_shape.0, primal_shape.1],
+            vec![shadow_shape.0, shadow_shape.1],
+        ));
+    }
+    let (primal, shadow) = (primal.data.as_slice(), shadow.data.as_slice());
+    if primal.len() != shadow.len() {
+        return Err(ShadowError::length(primal.len(), shadow.len()));
+    }
+    check_column_major::<T, SHARED>(primal, shadow)
 }
 
 /// nalgebra matrices stored in a `VecStorage` (feature `nalgebra`): the walk
@@ -167,12 +213,8 @@ where
 {
     fn copy_boxed(&self) -> Box<Self> {
         let (nrows, ncols) = self.data.shape();
-        let data = self
-            .data
-            .as_slice()
-            .iter()
-            .map(crate::private::copy)
-            .collect();
+        let mut data = Vec::with_capacity(self.data.as_vec().capacity());
+        data.extend(self.data.as_slice().iter().map(crate::private::copy));
         Box::new(Matrix::from_data(VecStorage::new(nrows, ncols, data)))
     }
 
@@ -205,9 +247,13 @@ where
         );
     }
 
+    /// Keeps the storage `Vec`'s capacity, so that the zero passes the
+    /// strict check (a shadow that may be written needs the primal's
+    /// capacity).
     fn make_zero(&self) -> Self {
         let (nrows, ncols) = self.data.shape();
-        let data = self.data.as_slice().iter().map(T::make_zero).collect();
+        let mut data = Vec::with_capacity(self.data.as_vec().capacity());
+        data.extend(self.data.as_slice().iter().map(T::make_zero));
         Matrix::from_data(VecStorage::new(nrows, ncols, data))
     }
 
@@ -236,14 +282,31 @@ where
 // part of the type, and a `Matrix` is its `data` storage, so both matrices
 // have the same element locations; the elements are owned inline. Every
 // element pair is checked unless `T`'s check cannot fail, so the check is a
-// no-op exactly when `T`'s is.
+// no-op exactly when `T`'s is. Its shape cannot change, so its
+// structure is fixed exactly when `T`'s is.
 unsafe impl<T: ShadowCheck, const R: usize, const C: usize> ShadowCheck
     for Matrix<T, Const<R>, Const<C>, ArrayStorage<T, R, C>>
 {
     const CHECK_IS_NOOP: bool = T::CHECK_IS_NOOP;
 
     fn check_shadow(&self, shadow: &Self) -> Result<(), ShadowError> {
-        check_column_major(self.data.as_slice(), shadow.data.as_slice())
+        check_column_major::<T, false>(self.data.as_slice(), shadow.data.as_slice())
+    }
+
+    fn check_shadow_shared(&self, shadow: &Self) -> Result<(), ShadowError> {
+        check_column_major::<T, true>(self.data.as_slice(), shadow.data.as_slice())
+    }
+
+    const ALLOCATIONS_WALKED: bool = T::ALLOCATIONS_WALKED;
+    const STRUCTURE_IS_FIXED: bool = T::STRUCTURE_IS_FIXED;
+    const OWNS_NO_ALLOCATIONS: bool = T::OWNS_NO_ALLOCATIONS;
+
+    fn walk_allocations(
+        &self,
+        shadow: &Self,
+        walk: &mut AllocationWalk,
+    ) -> Result<(), ShadowError> {
+        walk_column_major(self.data.as_slice(), shadow.data.as_slice(), walk)
     }
 }
 
@@ -299,13 +362,37 @@ impl<T: FloatTree, const R: usize, const C: usize> FloatTree
 
 /// Checks the element pairs of two storages of equal length, naming the
 /// column-major index of the first mismatch.
-fn check_column_major<T: ShadowCheck>(primal: &[T], shadow: &[T]) -> Result<(), ShadowError> {
+fn check_column_major<T: ShadowCheck, const SHARED: bool>(
+    primal: &[T],
+    shadow: &[T],
+) -> Result<(), ShadowError> {
     if T::CHECK_IS_NOOP {
         return Ok(());
     }
     for (index, (primal, shadow)) in primal.iter().zip(shadow).enumerate() {
+        let result = if SHARED {
+            primal.check_shadow_shared(shadow)
+        } else {
+            primal.check_shadow(shadow)
+        };
+        result.map_err(|error| error.at_index(index))?;
+    }
+    Ok(())
+}
+
+/// Walks the allocations inside the element pairs, naming the column-major
+/// index, unless the elements own none.
+fn walk_column_major<T: ShadowCheck>(
+    primal: &[T],
+    shadow: &[T],
+    walk: &mut AllocationWalk,
+) -> Result<(), ShadowError> {
+    if T::OWNS_NO_ALLOCATIONS {
+        return Ok(());
+    }
+    for (index, (primal, shadow)) in primal.iter().zip(shadow).enumerate() {
         primal
-            .check_shadow(shadow)
+            .walk_allocations(shadow, walk)
             .map_err(|error| error.at_index(index))?;
     }
     Ok(())

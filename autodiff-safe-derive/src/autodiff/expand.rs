@@ -6,11 +6,14 @@ use quote::{ToTokens, format_ident, quote};
 
 use super::args::Mode;
 use super::backend;
-use super::checks::{OnError, checks};
+use super::checks::{
+    OnError, after_call, before_call, checks, is_walked_after_call, structure_rules,
+};
 use super::context::Context;
 use super::gradcheck;
 use super::lints;
-use super::plan::Plan;
+use super::plan::{Plan, checked_type, slice_element};
+use crate::types;
 
 fn safety_doc(plan: &Plan<'_>) -> TokenStream {
     let reasons = plan.unsafe_reasons();
@@ -105,7 +108,7 @@ pub fn expand(plan: &Plan<'_>) -> TokenStream {
 fn panicking(plan: &Plan<'_>, try_name: &syn::Ident, docs: &Docs) -> TokenStream {
     let vis = plan.function.vis;
     let generics = &plan.function.sig.generics;
-    let where_clause = plan.where_clause();
+    let where_clause = where_clause(plan);
     let name = &plan.args.name;
     let params = plan.param_decls();
     let forwarded: Vec<TokenStream> = plan
@@ -159,12 +162,14 @@ fn fallible(
 ) -> TokenStream {
     let vis = plan.function.vis;
     let generics = &plan.function.sig.generics;
-    let where_clause = plan.where_clause();
+    let where_clause = where_clause(plan);
     let params = plan.param_decls();
     let ret = plan.return_type();
     let unsafety = (!plan.unsafe_reasons().is_empty()).then(|| quote!(unsafe));
     let error = syn::Ident::new("__error", Span::mixed_site());
+    let rules = structure_rules(plan);
     let checks = checks(plan, &error, &OnError::Return);
+    let around = call_and_check_after(plan, body, &OnError::Return);
     let Docs {
         summary,
         errors,
@@ -180,8 +185,9 @@ fn fallible(
         #vis #unsafety fn #try_name #generics (#(#params),*)
             -> ::core::result::Result<#ret, ::autodiff_safe::ShadowError> #where_clause
         {
+            #rules
             #checks
-            ::core::result::Result::Ok(#body)
+            #around
         }
     }
 }
@@ -190,13 +196,15 @@ fn fallible(
 /// no `try_` twin can join it: the checks panic in place.
 fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenStream {
     let generics = &plan.function.sig.generics;
-    let where_clause = plan.where_clause();
+    let where_clause = where_clause(plan);
     let name = &plan.args.name;
     let params = plan.param_decls();
     let ret = plan.return_type();
     let unsafety = (!plan.unsafe_reasons().is_empty()).then(|| quote!(unsafe));
     let error = syn::Ident::new("__error", Span::mixed_site());
+    let rules = structure_rules(plan);
     let checks = checks(plan, &error, &OnError::Panic);
+    let around = call_and_check_after(plan, body, &OnError::Panic);
     let Docs {
         summary,
         panics,
@@ -212,8 +220,77 @@ fn trait_impl_member(plan: &Plan<'_>, docs: &Docs, body: &TokenStream) -> TokenS
         #[inline]
         #allowed
         #unsafety fn #name #generics (#(#params),*) -> #ret #where_clause {
+            #rules
             #checks
-            #body
+            #around
         }
     }
+}
+
+/// The backend's body between the checks that surround it: the reverse-mode
+/// fingerprints before, the allocation walks after (which repair every
+/// shadow before the first error ends the function). Without an argument
+/// behind `&mut` it is the body alone, in `Ok` for `try_`.
+fn call_and_check_after(plan: &Plan<'_>, body: &TokenStream, on_error: &OnError) -> TokenStream {
+    let wrap = |value: TokenStream| match on_error {
+        OnError::Return => quote!(::core::result::Result::Ok(#value)),
+        OnError::Panic => value,
+    };
+    if !plan.inputs.iter().any(is_walked_after_call) {
+        return wrap(body.clone());
+    }
+    let value = syn::Ident::new("__value", Span::mixed_site());
+    let result = syn::Ident::new("__after_call", Span::mixed_site());
+    let before = before_call(plan);
+    let after = after_call(plan, &result);
+    let error = syn::Ident::new("__error", Span::mixed_site());
+    let on_error = match on_error {
+        OnError::Return => quote!(return ::core::result::Result::Err(#error);),
+        OnError::Panic => quote!(::autodiff_safe::__private_0_1::refuse(&#error)),
+    };
+    let on_error = quote! {
+        if let ::core::result::Result::Err(#error) = #result {
+            #on_error
+        }
+    };
+    let ok = wrap(value.to_token_stream());
+    quote! {
+        #before
+        let #value = #body;
+        #after
+        #on_error
+        #ok
+    }
+}
+
+/// The plan's where clause, plus `FloatTree` for every generic type behind
+/// `&mut` whose shadow the check after the call may repair with the
+/// primal's `make_zero`.
+fn where_clause(plan: &Plan<'_>) -> Option<syn::WhereClause> {
+    let mut where_clause = plan.where_clause();
+    let params: Vec<syn::Ident> = plan
+        .function
+        .sig
+        .generics
+        .type_params()
+        .map(|param| param.ident.clone())
+        .collect();
+    for input in plan
+        .inputs
+        .iter()
+        .filter(|input| is_walked_after_call(input))
+    {
+        // The element of a slice: the repair zeroes element by element.
+        let checked = slice_element(&input.param.passing)
+            .cloned()
+            .unwrap_or_else(|| checked_type(input.param));
+        if types::mentions_any(&checked, &params) {
+            let span = syn::spanned::Spanned::span(&input.param.ty);
+            where_clause
+                .get_or_insert_with(|| syn::parse_quote!(where))
+                .predicates
+                .push(syn::parse_quote_spanned!(span=> #checked: ::autodiff_safe::FloatTree));
+        }
+    }
+    where_clause
 }

@@ -17,6 +17,7 @@ mod expand;
 mod function;
 mod gradcheck;
 mod lints;
+mod owners;
 mod plan;
 mod valid;
 

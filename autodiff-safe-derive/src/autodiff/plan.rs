@@ -129,13 +129,30 @@ impl<'f> Plan<'f> {
             if activity.has_shadow() && matches!(input.param.passing, Passing::Pointer) {
                 reasons.push(pointer_reason(activity, name));
             }
-            if input.act.unchecked {
+            if input.act.unchecked && activity == Activity::Const {
+                reasons.push(format!(
+                    "`{name}` is marked `unsafe(Const)`: the function must not move an \
+                     allocation it reaches through `{name}` (a `Vec`'s or `Box`'s buffer, what \
+                     a cell holds) into a differentiated argument or the return value, since \
+                     Enzyme would then use that allocation as its own shadow too and both would \
+                     free it"
+                ));
+            } else if input.act.unchecked {
                 reasons.push(format!(
                     "`{name}` is marked `unsafe({})`, so its shadow is not checked: it must have \
                      exactly the structure of `{name}` (every length and enum variant the \
                      derivative walks)",
                     activity.name()
                 ));
+                if self.mode() == Mode::Reverse && matches!(input.param.passing, Passing::MutRef(_))
+                {
+                    reasons.push(format!(
+                        "the function must neither replace an allocation in `{name}` (`*x = \
+                         vec![..]`, `*b = Box::new(..)`) nor change an enum variant in it: a \
+                         reverse pass frees the new allocation's shadow when it ends, and \
+                         reloads pointers from memory a new variant overwrote"
+                    ));
+                }
             }
             if activity.is_only() {
                 reasons.push(format!(

@@ -9,6 +9,7 @@ use quote::quote;
 use super::args::{Activity, ActivityArg, Args, Entry, Mode};
 use super::context::Context;
 use super::function::{Function, Param, Passing};
+use super::owners;
 use super::plan::{Backend, Input, Plan, expected_activities, slice_element};
 use crate::ctxt::Ctxt;
 use crate::types::{self, Written, shown};
@@ -47,6 +48,9 @@ pub fn check(cx: &Ctxt, plan: &Plan<'_>) {
     for input in &plan.inputs {
         let errors = cx.error_count();
         check_input(cx, plan.mode(), input.param, &input.act);
+        if input.act.activity == Activity::Const && !input.act.unchecked {
+            check_const_owner(cx, &plan.args.name, input.param);
+        }
         // A refused activity is not also reported as needing `enzyme`.
         if plan.backend == Backend::Reference && cx.error_count() == errors {
             check_reference_backend(cx, input);
@@ -101,9 +105,10 @@ fn check_mode(cx: &Ctxt, mode: Mode, act: &ActivityArg) -> bool {
     false
 }
 
-/// `unsafe(..)` around an activity that has no shadow to leave unchecked.
+/// `unsafe(..)` around an activity that has no shadow to leave unchecked
+/// (`unsafe(Const)` opts out of the `Const` owner rule instead).
 fn check_unchecked(cx: &Ctxt, act: &ActivityArg) -> bool {
-    if !act.unchecked || act.activity.has_shadow() {
+    if !act.unchecked || act.activity.has_shadow() || act.activity == Activity::Const {
         return true;
     }
     error_at_act(
@@ -258,7 +263,9 @@ fn check_return(cx: &Ctxt, mode: Mode, ty: &syn::Type, act: &ActivityArg) {
 fn check_reference_backend(cx: &Ctxt, input: &Input<'_>) {
     let act = &input.act;
     let name = &input.param.name;
-    if act.unchecked {
+    // `unsafe(Const)` leaves nothing unchecked that this backend needs: it
+    // copies a `Const` argument it may write like any other.
+    if act.unchecked && act.activity != Activity::Const {
         error_at_act(
             cx,
             act,
@@ -283,6 +290,45 @@ fn check_reference_backend(cx: &Ctxt, input: &Input<'_>) {
             ),
         );
     }
+}
+
+/// A `Const` argument the function could move an allocation out of, into a
+/// differentiated argument: Enzyme then makes that allocation its own
+/// shadow, and primal and shadow free it twice. Refused where the written
+/// type shows it: a std owner (`Vec`, `Box`, `String`, `Rc`, ..; in
+/// `Option`, `Result`, tuples, arrays or slices) passed by value or behind
+/// `&mut`, and a cell anywhere. `unsafe(Const)` is the explicit opt-out.
+fn check_const_owner(cx: &Ctxt, function: &syn::Ident, param: &Param) {
+    let name = &param.name;
+    let (found, how) = if let Some(cell) = owners::cell_inside(&param.ty) {
+        (
+            cell,
+            "holds a cell, through which even `&` lets a function move what it holds",
+        )
+    } else {
+        let (reached, how) = match &param.passing {
+            Passing::Value => (&param.ty, "is passed by value and owns an allocation"),
+            Passing::MutRef(referent) => (referent, "is behind `&mut` and owns an allocation"),
+            Passing::SharedRef(_) | Passing::Pointer => return,
+        };
+        let Some(owner) = owners::movable_owner(reached) else {
+            return;
+        };
+        (owner, how)
+    };
+    cx.error_spanned_by(
+        &param.tokens,
+        format!(
+            "`{function}`: `{name}` is `Const` and {how} (`{found}`): a function that moves an \
+             allocation out of it into a differentiated argument (`mem::swap`, `mem::take`, \
+             `*x = ..`) makes Enzyme use that allocation as its own shadow too, and primal and \
+             shadow then free it twice; pass the floats as a slice (`&mut [f64]`, `&[f64]`), \
+             mark `{name}` `Duplicated` (reverse) or `Dual` (forward), or write `unsafe(Const)` \
+             to promise that the function moves no allocation out of it (the derivative becomes \
+             an `unsafe fn`)",
+            found = shown(found),
+        ),
+    );
 }
 
 /// Too few or too many activities: spanned on the surplus, or on the whole

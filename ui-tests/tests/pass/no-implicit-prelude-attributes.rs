@@ -89,6 +89,20 @@ mod math {
         }
     }
 
+    /// Behind `&mut`, in both modes: the fingerprint before a reverse call and
+    /// the walk after the call, by absolute paths.
+    #[autodiff_forward(d_double_model, Dual, Dual)]
+    pub fn double_model(model: &mut Model) -> f64 {
+        model.w[0] *= 2.0;
+        model.w[0]
+    }
+
+    // Reverse mode behind `&mut` takes a structure no value can change.
+    #[autodiff_reverse(d_model_square, Duplicated, Active)]
+    pub fn model_square(w: &mut [f64]) -> f64 {
+        w[0] * w[0]
+    }
+
     #[autodiff(d_norm, Reverse, Duplicated, Active)]
     pub fn norm(model: &Model) -> f64 {
         let mut total = 0.0;
@@ -158,4 +172,13 @@ fn main() {
     let value = model.d_first(&mut grad, 1.0);
     assert!(close(value, 1.0) && close(grad.w[0], 1.0) && close(grad.w[1], 0.0));
     let _ = math::unused();
+
+    let mut model = math::Model { w: vec![1.5, 0.0] };
+    let mut tangent = ::autodiff_safe::make_zero(&model);
+    tangent.w[0] = 1.0;
+    let (value, derivative) = math::d_double_model(&mut model, &mut tangent);
+    assert!(close(value, 3.0) && close(derivative, 2.0));
+    let mut grad = ::autodiff_safe::make_zero(&model);
+    let value = math::d_model_square(&mut model.w, &mut grad.w, 1.0);
+    assert!(close(value, 9.0) && close(grad.w[0], 6.0));
 }
