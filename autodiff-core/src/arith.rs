@@ -5,7 +5,9 @@
 //! Each function checks every structure against the first value it writes
 //! (or reads, when it writes none) before it reads or writes anything; on a
 //! mismatch it returns the [`ShadowError`] with its path, and nothing has
-//! changed.
+//! changed. The structures are compared as a derivative compares a shadow
+//! behind `&` ([`ShadowCheck::check_shadow_shared`]): lengths and variants,
+//! not capacities, since these functions only write elements in place.
 //!
 //! **Summation order.** [`dot`] and [`norm`] add leaf products in traversal
 //! order (the order of [`FloatTree::visit_floats`]), left to right, in `f64`
@@ -34,12 +36,12 @@ fn check_all<T: ShadowCheck + ?Sized, const R: usize, const W: usize>(
         (None, None) => return Ok(()),
     };
     for (index, value) in read.iter().enumerate() {
-        reference.check_shadow(value).map_err(|error| {
+        reference.check_shadow_shared(value).map_err(|error| {
             error.for_argument(READ_NAMES.get(index).copied().unwrap_or("read[..]"))
         })?;
     }
     for (index, value) in write.iter().enumerate().skip(1) {
-        reference.check_shadow(value).map_err(|error| {
+        reference.check_shadow_shared(value).map_err(|error| {
             error.for_argument(WRITE_NAMES.get(index).copied().unwrap_or("write[..]"))
         })?;
     }
@@ -137,7 +139,7 @@ pub fn axpy<T>(alpha: f64, x: &T, y: &mut T) -> Result<(), ShadowError>
 where
     T: ShadowCheck + FloatTree + ?Sized,
 {
-    y.check_shadow(x)
+    y.check_shadow_shared(x)
         .map_err(|error| error.for_argument("y").in_derivative("axpy", "x"))?;
     refuse_f32_overflow("axpy", alpha, y);
     T::zip_floats([x], [y], &mut |lanes| match lanes {
@@ -199,9 +201,9 @@ pub fn axpy_masked<T>(alpha: f64, x: &T, mask: &T, y: &mut T) -> Result<(), Shad
 where
     T: ShadowCheck + FloatTree + ?Sized,
 {
-    y.check_shadow(x)
+    y.check_shadow_shared(x)
         .map_err(|error| error.for_argument("y").in_derivative("axpy_masked", "x"))?;
-    y.check_shadow(mask)
+    y.check_shadow_shared(mask)
         .map_err(|error| error.for_argument("y").in_derivative("axpy_masked", "mask"))?;
     refuse_f32_overflow("axpy_masked", alpha, y);
     T::zip_floats([x, mask], [y], &mut |lanes| match lanes {
@@ -334,7 +336,7 @@ pub fn dot<T>(x: &T, y: &T) -> Result<f64, ShadowError>
 where
     T: ShadowCheck + FloatTree + ?Sized,
 {
-    x.check_shadow(y)
+    x.check_shadow_shared(y)
         .map_err(|error| error.for_argument("x").in_derivative("dot", "y"))?;
     let mut sum = 0.0;
     T::zip_floats([x, y], [], &mut |lanes| match lanes {

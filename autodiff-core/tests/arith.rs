@@ -209,3 +209,18 @@ fn masked_updates_of_f32_leaves() {
     axpy_masked(-2.0, &x, &mask, &mut y).unwrap();
     assert_eq!(y, (-5.0, vec![1.0, -9.0]));
 }
+
+/// Arithmetic writes elements in place: a gradient with less spare capacity
+/// than the model is still the model's structure.
+#[test]
+fn capacities_do_not_matter_to_arithmetic() {
+    let mut y = Vec::with_capacity(16);
+    y.extend([1.0_f64, 2.0]);
+    let x = vec![1.0, 1.0];
+    axpy(1.0, &x, &mut y).unwrap();
+    axpy_masked(1.0, &x, &vec![1.0, 0.0], &mut y).unwrap();
+    assert_eq!(y, [3.0, 3.0]);
+    assert_eq!(dot(&y, &x).unwrap(), 6.0);
+    let (mut p, mut v) = (y.clone(), y);
+    zip_map([&x], [&mut p, &mut v], |_| {}).unwrap();
+}
