@@ -55,19 +55,68 @@ pub fn check_vector_argument<T: ShadowCheck>(
 /// The primitive scalars, whose shadow checks are no-ops. Derives skip the
 /// check of a field written `f64` or `usize` and bound its type with this,
 /// so that an alias of another type under such a name cannot slip through.
+///
+/// Sealed: its supertrait lives in a private module, so no other crate can
+/// implement it, and an alias `type f64 = MyType;` cannot be made to pass
+/// the bound by an `impl Scalar for MyType {}` of its own.
 #[diagnostic::on_unimplemented(
     message = "this field's type is written like a primitive scalar but is `{Self}`",
     label = "`#[derive(ShadowCheck)]` and `#[derive(FloatTree)]` skip the checks of `f64`, `usize`, ... fields, and the walks of `usize`, `bool`, ... fields",
     note = "rename the alias, or write the type's real name so that its shadow is checked"
 )]
-pub trait Scalar: ShadowCheck + FloatTree {}
+pub trait Scalar: ShadowCheck + FloatTree + sealed::Sealed {}
+
+/// The primitive scalars without float leaves (integers, `bool`, `char`):
+/// derives skip the float walks of fields written with their names, and
+/// bound those fields' types with this. Sealed like [`Scalar`].
+#[diagnostic::on_unimplemented(
+    message = "this field's type is written like an integer, `bool` or `char` but is `{Self}`",
+    label = "`#[derive(ShadowCheck)]` and `#[derive(FloatTree)]` skip the float walks of `usize`, `bool`, ... fields",
+    note = "rename the alias, or write the type's real name so that its floats are walked"
+)]
+pub trait InertScalar: Scalar {}
+
+/// The float scalars, as the Enzyme backend takes them from a written
+/// name: an `Active` argument, a differentiated return and a by-value `Dual`
+/// float are handed to std's `#[autodiff_*]` as they are. The generated body
+/// calls [`confirm_float`] with each such type, so that a type that is not
+/// `f32` or `f64` (an alias named `f64`, say) is refused. Its supertrait
+/// [`Float`](crate::Float) is sealed, so no other crate can implement it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a float scalar (`f32` or `f64`)",
+    label = "passed to Enzyme as a float scalar (`Active`, a differentiated return, or a `Dual` float by value)",
+    note = "an alias named `f64` or `f32` is not a float: write the real type, and pass a non-float by reference, marked `Duplicated` or `Dual`"
+)]
+pub trait FloatScalar: crate::Float {}
+
+impl FloatScalar for f32 {}
+impl FloatScalar for f64 {}
+
+/// Refuses, at compile time, a type that is not `f32` or `f64` where the
+/// macros pass a value to Enzyme as a float (see [`FloatScalar`]).
+#[inline]
+pub const fn confirm_float<T: FloatScalar>() {}
+
+mod sealed {
+    /// The seal of [`Scalar`](super::Scalar): public in a private module,
+    /// so nameable nowhere outside this crate.
+    pub trait Sealed {}
+}
 
 macro_rules! scalars {
-    ($($ty:ty),*) => {$(impl Scalar for $ty {})*};
+    ($($ty:ty),*) => {$(impl sealed::Sealed for $ty {} impl Scalar for $ty {})*};
 }
 
 scalars!(
     f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
+);
+
+macro_rules! inert_scalars {
+    ($($ty:ty),*) => {$(impl InertScalar for $ty {})*};
+}
+
+inert_scalars!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
 );
 
 /// Prefixes a derived check's error with a named field (and its variant):
@@ -111,6 +160,20 @@ fn in_variant(error: ShadowError, variant: Option<&'static str>) -> ShadowError 
 pub fn refuse(error: &ShadowError) -> ! {
     panic!("{error}")
 }
+
+/// Does nothing. Generated code calls it in an `unsafe` block whose keyword
+/// is the user's own `unsafe` of an opt-out (`#[shadow(unsafe(skip))]`,
+/// `unsafe(Duplicated)`, ...), so that `#![forbid(unsafe_code)]` and
+/// `#![deny(unsafe_code)]` report every opt-out at the token the user wrote.
+///
+/// # Safety
+///
+/// None of its own: calling it is always sound. The block it stands in
+/// marks an opt-out whose contract (the unchecked shadow has its primal's
+/// exact structure) the user upholds, as the derivative's or field's docs
+/// state.
+#[inline]
+pub const unsafe fn opted_out() {}
 
 /// The proof a caller holds when it calls one of std's raw derivatives that
 /// a method's `#[autodiff_*]` keeps as a hidden sibling (Enzyme backend).

@@ -11,6 +11,7 @@
 mod autodiff;
 mod ctxt;
 mod derive;
+mod optout;
 mod types;
 
 use proc_macro::TokenStream;

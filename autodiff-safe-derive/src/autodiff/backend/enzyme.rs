@@ -36,7 +36,7 @@
 //! 300 instructions against 22 for the derivative itself, BENCHMARKS.md).
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 
 use super::Body;
 use crate::autodiff::args::{Activity, Mode};
@@ -70,11 +70,10 @@ fn hidden(name: &str) -> syn::Ident {
 
 /// Whether `input` reaches the hidden primal as `&mut ManuallyDrop<T>`, to
 /// be moved out there (see the module docs).
+/// A by-value argument written `f32` or `f64` stays by value: the written
+/// name is confirmed by [`confirmed_floats`].
 fn is_moved(plan: &Plan<'_>, input: &Input<'_>) -> bool {
-    plan.mode() == Mode::Forward
-        && matches!(input.act.activity, Activity::Dual | Activity::DualOnly)
-        && matches!(input.param.passing, Passing::Value)
-        && !types::is_float(&input.param.ty)
+    has_by_value_tangent(plan, input) && !types::is_float(&input.param.ty)
 }
 
 pub fn body(plan: &Plan<'_>) -> Body {
@@ -82,9 +81,13 @@ pub fn body(plan: &Plan<'_>) -> Body {
     let hidden_primal = HiddenPrimal::new(plan, &placement);
     let primal_item = hidden_primal.item(plan);
     let raw_call = raw_call(plan, &placement, &hidden_primal);
+    let floats = confirmed_floats(plan);
     match placement {
         Placement::Sibling => Body {
-            expr: raw_call,
+            expr: quote! {{
+                #floats
+                #raw_call
+            }},
             siblings: quote! {
                 #[doc(hidden)]
                 #primal_item
@@ -92,12 +95,44 @@ pub fn body(plan: &Plan<'_>) -> Body {
         },
         Placement::Nested { .. } => Body {
             expr: quote! {{
+                #floats
                 #primal_item
                 #raw_call
             }},
             siblings: TokenStream::new(),
         },
     }
+}
+
+/// Every type std's attribute is handed as a float scalar, confirmed to be
+/// `f32` or `f64` by the sealed `__private::FloatScalar`: `Active`
+/// arguments, a differentiated return, and by-value `Dual` arguments that
+/// [`is_moved`] lets through by value because they are *written* `f32` or
+/// `f64` (an alias named `f64` must not steer that path). Generic types are
+/// bounded by `Float` already; the call costs nothing at run time.
+fn confirmed_floats(plan: &Plan<'_>) -> TokenStream {
+    let inputs = plan.inputs.iter().filter(|input| {
+        input.act.activity == Activity::Active
+            || (has_by_value_tangent(plan, input) && !is_moved(plan, input))
+    });
+    let types = inputs
+        .map(|input| &input.param.ty)
+        .chain(plan.differentiated_return().map(|(ty, _)| ty));
+    types
+        .map(|ty| {
+            let span = syn::spanned::Spanned::span(ty);
+            quote_spanned! {span=>
+                ::autodiff_safe::__private_0_1::confirm_float::<#ty>();
+            }
+        })
+        .collect()
+}
+
+/// A forward-mode `Dual` argument passed by value.
+fn has_by_value_tangent(plan: &Plan<'_>, input: &Input<'_>) -> bool {
+    plan.mode() == Mode::Forward
+        && matches!(input.act.activity, Activity::Dual | Activity::DualOnly)
+        && matches!(input.param.passing, Passing::Value)
 }
 
 /// The primal std differentiates: the user's function behind a forwarding

@@ -23,13 +23,30 @@ pub fn reference_body(plan: &Plan<'_>, observer: &syn::Ident) -> TokenStream {
     reference::body(plan, Some(observer))
 }
 
-/// The body of `plan`'s derivative on the plan's backend.
+/// The body of `plan`'s derivative on the plan's backend, after one
+/// `unsafe` block per `unsafe(..)` activity, spanned on the user's `unsafe`
+/// so that `unsafe_code` reports the opt-out (see [`crate::optout`]).
 pub fn body(plan: &Plan<'_>) -> Body {
-    match plan.backend {
+    let Body { expr, siblings } = match plan.backend {
         Backend::Reference => Body {
             expr: reference::body(plan, None),
             siblings: TokenStream::new(),
         },
         Backend::Enzyme => enzyme::body(plan),
+    };
+    let opt_outs: TokenStream = plan
+        .args
+        .activities
+        .iter()
+        .filter(|act| act.unchecked)
+        .filter_map(|act| crate::optout::unsafe_span(&act.tokens))
+        .map(crate::optout::acknowledged)
+        .collect();
+    Body {
+        expr: quote::quote!({
+            #opt_outs
+            #expr
+        }),
+        siblings,
     }
 }
