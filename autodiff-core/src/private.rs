@@ -76,26 +76,14 @@ pub trait Scalar: ShadowCheck + FloatTree + sealed::Sealed {}
 )]
 pub trait InertScalar: Scalar {}
 
-/// The float scalars, as the Enzyme backend takes them from a written
-/// name: an `Active` argument, a differentiated return and a by-value `Dual`
-/// float are handed to std's `#[autodiff_*]` as they are. The generated body
-/// calls [`confirm_float`] with each such type, so that a type that is not
-/// `f32` or `f64` (an alias named `f64`, say) is refused. Its supertrait
-/// [`Float`](crate::Float) is sealed, so no other crate can implement it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a float scalar (`f32` or `f64`)",
-    label = "passed to Enzyme as a float scalar (`Active`, a differentiated return, or a `Dual` float by value)",
-    note = "an alias named `f64` or `f32` is not a float: write the real type, and pass a non-float by reference, marked `Duplicated` or `Dual`"
-)]
-pub trait FloatScalar: crate::Float {}
-
-impl FloatScalar for f32 {}
-impl FloatScalar for f64 {}
-
 /// Refuses, at compile time, a type that is not `f32` or `f64` where the
-/// macros pass a value to Enzyme as a float (see [`FloatScalar`]).
+/// Enzyme backend hands a value to std's attribute as a float scalar: an
+/// `Active` argument, a differentiated return, and a by-value `Dual`
+/// argument that the macro lets through by value because it is *written*
+/// `f32` or `f64` (an alias named `f64` must not steer that path).
+/// [`Float`](crate::Float) is sealed: no other crate can implement it.
 #[inline]
-pub const fn confirm_float<T: FloatScalar>() {}
+pub const fn confirm_float<T: crate::Float>() {}
 
 mod sealed {
     /// The seal of [`Scalar`](super::Scalar): public in a private module,
@@ -159,6 +147,45 @@ fn in_variant(error: ShadowError, variant: Option<&'static str>) -> ShadowError 
 #[track_caller]
 pub fn refuse(error: &ShadowError) -> ! {
     panic!("{error}")
+}
+
+/// Type equality that no coercion can satisfy: implemented only by `T`
+/// for `T`. The macros confirm with it that the self type a block marker
+/// names is `Self`, and pass every argument of std's raw derivative through
+/// [`exact`], so that no `Deref`, `DerefMut` or other coercion runs between
+/// the checks and Enzyme.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `{T}`",
+    label = "the block marker on this function names `{T}` as its self type, but `Self` is `{Self}`",
+    note = "`__autodiff_context` is written by `#[autodiff_impl]` and `#[autodiff_trait]` only: remove the hand-written marker, and put `#[autodiff_impl]` on the `impl` block"
+)]
+pub trait SameType<T: ?Sized> {
+    /// `self`, as the type it already is.
+    fn same(self) -> T
+    where
+        Self: Sized,
+        T: Sized;
+}
+
+impl<T: ?Sized> SameType<T> for T {
+    #[inline]
+    fn same(self) -> T
+    where
+        T: Sized,
+    {
+        self
+    }
+}
+
+/// Refuses, at compile time, `A` other than `B`.
+#[inline]
+pub const fn same_type<A: ?Sized + SameType<B>, B: ?Sized>() {}
+
+/// `value`, typed `B`: `A` is inferred from the argument, where nothing
+/// coerces, and must be `B` itself.
+#[inline]
+pub fn exact<A: SameType<B>, B>(value: A) -> B {
+    value.same()
 }
 
 /// Does nothing. Generated code calls it in an `unsafe` block whose keyword

@@ -1,5 +1,6 @@
-// A provided trait method's raw derivative takes the `Unchecked` token, which
-// only an `unsafe fn` hands out: calling it is refused without `unsafe`.
+// A provided trait method's raw derivative is a `fn` nested in the checked
+// derivative's body, not a trait item: no one can call it, even with the
+// token that `unsafe fn unchecked()` hands out.
 #![feature(autodiff)]
 
 mod model {

@@ -1,5 +1,5 @@
 // A provided trait method's raw derivative cannot be called with std's
-// signature alone: it takes the `Unchecked` token first.
+// signature: it is nested in the checked derivative, not a trait item.
 #![feature(autodiff)]
 
 mod model {

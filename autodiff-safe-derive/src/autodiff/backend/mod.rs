@@ -42,9 +42,14 @@ pub fn body(plan: &Plan<'_>) -> Body {
         .filter_map(|act| crate::optout::unsafe_span(&act.tokens))
         .map(crate::optout::acknowledged)
         .collect();
+    let confirmed = plan
+        .function
+        .context
+        .confirmed(plan.function.ident(), &plan.function.turbofish());
     Body {
         expr: quote::quote!({
             #opt_outs
+            #confirmed
             #expr
         }),
         siblings,
