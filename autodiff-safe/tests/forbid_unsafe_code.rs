@@ -37,7 +37,8 @@ fn free(m: &Model) -> f64 {
 /// moves it through a `ManuallyDrop` in its own `unsafe`.
 #[autodiff_forward(f_by_value, Dual, Dual)]
 fn by_value(m: Model) -> f64 {
-    m.w[0] * m.b
+    let Model { w, b } = m;
+    w[0] * b
 }
 
 struct Plain(f64);
