@@ -277,6 +277,7 @@ impl HiddenPrimal {
         // Safety contract: every `ManuallyDrop` argument is moved out here,
         // so the caller must neither use nor drop it afterwards.
         let unsafety = moves.then(|| quote!(unsafe));
+        let vis = self.sibling_visibility(plan);
         let params = params.iter().map(|param| replace_self(param, self_ty));
         quote! {
             #[::std::autodiff::#std_macro(#raw, #width #(#activities),*)]
@@ -286,10 +287,25 @@ impl HiddenPrimal {
                 clippy::used_underscore_binding,
                 non_snake_case
             )]
-            #unsafety fn #name #generics (#(#params),*) #output #where_clause {
+            #vis #unsafety fn #name #generics (#(#params),*) #output #where_clause {
                 #call
             }
         }
+    }
+
+    /// `pub(self)` on a sibling primal, spanned on the derivative's name:
+    /// private, as it would be anyway, in an inherent `impl`, and refused
+    /// (E0449, "visibility qualifiers are not permitted here") in a trait.
+    /// A method the block attribute did not mark may be a trait's provided
+    /// method, where a sibling would be an item an implementor could
+    /// override and be handed the token through; such a trait needs
+    /// `#[autodiff_trait]`, under which the primal is nested instead.
+    fn sibling_visibility(&self, plan: &Plan<'_>) -> TokenStream {
+        if self.token_at.is_none() {
+            return TokenStream::new();
+        }
+        let span = plan.args.name.span();
+        quote_spanned!(span=> pub(self))
     }
 }
 
