@@ -46,12 +46,35 @@ pub fn body(plan: &Plan<'_>) -> Body {
         .function
         .context
         .confirmed(plan.function.ident(), &plan.function.turbofish());
+    let unmarked = unmarked_method(plan);
     Body {
         expr: quote::quote!({
             #opt_outs
             #confirmed
             #expr
         }),
-        siblings,
+        siblings: quote::quote!(#siblings #unmarked),
+    }
+}
+
+/// On the reference backend, a method no block attribute marked gets a
+/// `pub(self)` hidden constant next to it, as the Enzyme backend's sibling
+/// primal is `pub(self)`: valid in an inherent `impl`, refused (E0449) in a
+/// trait, where the Enzyme backend needs `#[autodiff_trait]` to nest the
+/// primal. Both tiers then accept the same code.
+fn unmarked_method(plan: &Plan<'_>) -> TokenStream {
+    let function = plan.function;
+    if plan.backend != Backend::Reference
+        || !function.has_receiver
+        || function.context.is_associated()
+    {
+        return TokenStream::new();
+    }
+    let span = plan.args.name.span();
+    let name = quote::format_ident!("__autodiff_safe_unmarked_{}", plan.args.name);
+    quote::quote_spanned! {span=>
+        #[doc(hidden)]
+        #[allow(dead_code, non_upper_case_globals)]
+        pub(self) const #name: () = ();
     }
 }
