@@ -209,6 +209,12 @@ pub const unsafe fn opted_out() {}
 /// that it cannot be called from safe code: the only way to get one is the
 /// `unsafe fn` [`unchecked`]. The type has a private field and no
 /// constructor, `Clone` or `Default`.
+///
+/// Only inherent methods have sibling raw derivatives: no implementor can
+/// override an inherent item, so the checked derivative hands the token to
+/// no user code. A trait's provided method nests its primal and raw
+/// derivative in the checked derivative instead (no token), and a sibling
+/// in a trait is refused.
 #[derive(Debug)]
 pub struct Unchecked {
     _private: (),

@@ -169,7 +169,12 @@ pub use autodiff_safe_derive::{
 /// `#[shadow(unsafe(skip))]` leaves a field out of the check, the zeroing and
 /// the float walk; `make_zero` and the copies clone it. It is spelled `unsafe` because the
 /// derive's promise then rests on you: no derivative may read or write that
-/// field's shadow. Justify it in a `// SAFETY:` comment.
+/// field's shadow. Justify it in a `// SAFETY:` comment. The `unsafe` you
+/// write is re-emitted as an `unsafe` block at its own span, so
+/// `#![forbid(unsafe_code)]` and `#![deny(unsafe_code)]` report every
+/// opt-out (as they do `unsafe(Duplicated)` and the other `unsafe(..)`
+/// activities), and clippy's `undocumented_unsafe_blocks` asks for that
+/// comment.
 ///
 /// ```
 /// use autodiff_safe::{FloatTree, ShadowCheck};

@@ -7,6 +7,7 @@ mod reference;
 
 use proc_macro2::TokenStream;
 
+use super::context::Context;
 use super::plan::{Backend, Plan};
 
 /// What a backend contributes to the generated code.
@@ -63,11 +64,13 @@ pub fn body(plan: &Plan<'_>) -> Body {
 /// trait, where the Enzyme backend needs `#[autodiff_trait]` to nest the
 /// primal. Both tiers then accept the same code.
 fn unmarked_method(plan: &Plan<'_>) -> TokenStream {
-    let function = plan.function;
-    if plan.backend != Backend::Reference
-        || !function.has_receiver
-        || function.context.is_associated()
-    {
+    // Where the Enzyme backend puts a sibling (`enzyme::placement`).
+    let sibling = match &plan.function.context {
+        Context::Free => plan.function.has_receiver,
+        Context::Inherent => true,
+        Context::TraitImpl(_) | Context::Trait(_) => false,
+    };
+    if plan.backend != Backend::Reference || !sibling {
         return TokenStream::new();
     }
     let span = plan.args.name.span();
