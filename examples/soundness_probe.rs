@@ -60,9 +60,10 @@ fn curve(c: &Curve, x: f64) -> f64 {
     }
 }
 
-/// A provided trait method: its raw derivative is a hidden provided method
-/// that takes `&Unchecked`, so only the checked `d_loss` is safe to call.
+/// A provided trait method: its raw derivative is nested in the checked
+/// `d_loss`, generic over the implementor, so only `d_loss` can call it.
 mod model {
+    #[autodiff_safe::autodiff_trait]
     pub trait Loss {
         #[autodiff_safe::autodiff_reverse(d_loss, Const, Duplicated, Active)]
         fn loss(&self, x: &[f64]) -> f64 {

@@ -85,6 +85,11 @@ impl FloatMut<'_> {
 ///
 /// assert_eq!(<f32 as Float>::from_f64(0.5).to_f64(), 0.5);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a float scalar (`f32` or `f64`)",
+    label = "used as a float scalar: an `Active` argument, a differentiated return, a by-value `Dual` float, or a `Float` bound",
+    note = "an alias named `f64` or `f32` is not a float: write the real type, and pass anything else by reference, marked `Duplicated` or `Dual`"
+)]
 pub trait Float: Copy + ShadowCheck + FloatTree + sealed::Sealed {
     /// Machine epsilon, as `f64`.
     const EPSILON: f64;

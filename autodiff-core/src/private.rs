@@ -55,19 +55,56 @@ pub fn check_vector_argument<T: ShadowCheck>(
 /// The primitive scalars, whose shadow checks are no-ops. Derives skip the
 /// check of a field written `f64` or `usize` and bound its type with this,
 /// so that an alias of another type under such a name cannot slip through.
+///
+/// Sealed: its supertrait lives in a private module, so no other crate can
+/// implement it, and an alias `type f64 = MyType;` cannot be made to pass
+/// the bound by an `impl Scalar for MyType {}` of its own.
 #[diagnostic::on_unimplemented(
     message = "this field's type is written like a primitive scalar but is `{Self}`",
     label = "`#[derive(ShadowCheck)]` and `#[derive(FloatTree)]` skip the checks of `f64`, `usize`, ... fields, and the walks of `usize`, `bool`, ... fields",
     note = "rename the alias, or write the type's real name so that its shadow is checked"
 )]
-pub trait Scalar: ShadowCheck + FloatTree {}
+pub trait Scalar: ShadowCheck + FloatTree + sealed::Sealed {}
+
+/// The primitive scalars without float leaves (integers, `bool`, `char`):
+/// derives skip the float walks of fields written with their names, and
+/// bound those fields' types with this. Sealed like [`Scalar`].
+#[diagnostic::on_unimplemented(
+    message = "this field's type is written like an integer, `bool` or `char` but is `{Self}`",
+    label = "`#[derive(ShadowCheck)]` and `#[derive(FloatTree)]` skip the float walks of `usize`, `bool`, ... fields",
+    note = "rename the alias, or write the type's real name so that its floats are walked"
+)]
+pub trait InertScalar: Scalar {}
+
+/// Refuses, at compile time, a type that is not `f32` or `f64` where the
+/// Enzyme backend hands a value to std's attribute as a float scalar: an
+/// `Active` argument, a differentiated return, and a by-value `Dual`
+/// argument that the macro lets through by value because it is *written*
+/// `f32` or `f64` (an alias named `f64` must not steer that path).
+/// [`Float`](crate::Float) is sealed: no other crate can implement it.
+#[inline]
+pub const fn confirm_float<T: crate::Float>() {}
+
+mod sealed {
+    /// The seal of [`Scalar`](super::Scalar): public in a private module,
+    /// so nameable nowhere outside this crate.
+    pub trait Sealed {}
+}
 
 macro_rules! scalars {
-    ($($ty:ty),*) => {$(impl Scalar for $ty {})*};
+    ($($ty:ty),*) => {$(impl sealed::Sealed for $ty {} impl Scalar for $ty {})*};
 }
 
 scalars!(
     f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
+);
+
+macro_rules! inert_scalars {
+    ($($ty:ty),*) => {$(impl InertScalar for $ty {})*};
+}
+
+inert_scalars!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
 );
 
 /// Prefixes a derived check's error with a named field (and its variant):
@@ -112,6 +149,59 @@ pub fn refuse(error: &ShadowError) -> ! {
     panic!("{error}")
 }
 
+/// Type equality that no coercion can satisfy: implemented only by `T`
+/// for `T`. The macros confirm with it that the self type a block marker
+/// names is `Self`, and pass every argument of std's raw derivative through
+/// [`exact`], so that no `Deref`, `DerefMut` or other coercion runs between
+/// the checks and Enzyme.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `{T}`",
+    label = "the block marker on this function names `{T}` as its self type, but `Self` is `{Self}`",
+    note = "`__autodiff_context` is written by `#[autodiff_impl]` and `#[autodiff_trait]` only: remove the hand-written marker, and put `#[autodiff_impl]` on the `impl` block"
+)]
+pub trait SameType<T: ?Sized> {
+    /// `self`, as the type it already is.
+    fn same(self) -> T
+    where
+        Self: Sized,
+        T: Sized;
+}
+
+impl<T: ?Sized> SameType<T> for T {
+    #[inline]
+    fn same(self) -> T
+    where
+        T: Sized,
+    {
+        self
+    }
+}
+
+/// Refuses, at compile time, `A` other than `B`.
+#[inline]
+pub const fn same_type<A: ?Sized + SameType<B>, B: ?Sized>() {}
+
+/// `value`, typed `B`: `A` is inferred from the argument, where nothing
+/// coerces, and must be `B` itself.
+#[inline]
+pub fn exact<A: SameType<B>, B>(value: A) -> B {
+    value.same()
+}
+
+/// Does nothing. Generated code calls it in an `unsafe` block whose keyword
+/// is the user's own `unsafe` of an opt-out (`#[shadow(unsafe(skip))]`,
+/// `unsafe(Duplicated)`, ...), so that `#![forbid(unsafe_code)]` and
+/// `#![deny(unsafe_code)]` report every opt-out at the token the user wrote.
+///
+/// # Safety
+///
+/// None of its own: calling it is always sound. The block it stands in
+/// marks an opt-out whose contract (the unchecked shadow has its primal's
+/// exact structure) the user upholds, as the derivative's or field's docs
+/// state.
+#[inline]
+pub const unsafe fn opted_out() {}
+
 /// The proof a caller holds when it calls one of std's raw derivatives that
 /// a method's `#[autodiff_*]` keeps as a hidden sibling (Enzyme backend).
 ///
@@ -119,6 +209,12 @@ pub fn refuse(error: &ShadowError) -> ! {
 /// that it cannot be called from safe code: the only way to get one is the
 /// `unsafe fn` [`unchecked`]. The type has a private field and no
 /// constructor, `Clone` or `Default`.
+///
+/// Only inherent methods have sibling raw derivatives: no implementor can
+/// override an inherent item, so the checked derivative hands the token to
+/// no user code. A trait's provided method nests its primal and raw
+/// derivative in the checked derivative instead (no token), and a sibling
+/// in a trait is refused.
 #[derive(Debug)]
 pub struct Unchecked {
     _private: (),

@@ -449,6 +449,7 @@ fn tuples_and_arrays_walk_their_parts_in_order() {
 struct Grid {
     rows: usize,
     cells: Vec<f64>,
+    // SAFETY: no derivative reads or writes the label's shadow.
     #[shadow(unsafe(skip))]
     label: String,
 }

@@ -11,6 +11,7 @@
 mod autodiff;
 mod ctxt;
 mod derive;
+mod optout;
 mod types;
 
 use proc_macro::TokenStream;
@@ -239,7 +240,10 @@ pub fn autodiff_impl(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Lets every `#[autodiff_*]` inside a trait declaration know that it is
 /// in one: needed for methods without a body, whose derivative becomes a
-/// provided method that differentiates each implementor's body.
+/// provided method that differentiates each implementor's body, and for
+/// provided methods, whose hidden primal and raw derivative it nests in the
+/// checked derivative, out of any implementor's reach (without it, they are
+/// refused with E0449 at the derivative's name).
 ///
 /// ```
 /// use autodiff_safe::{autodiff_reverse, autodiff_trait};

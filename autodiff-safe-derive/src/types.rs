@@ -1,8 +1,15 @@
 //! Syntactic questions about types, shared by the derive and the attribute
 //! macros. A proc macro sees only tokens: every answer here is about how a
-//! type is *written*, and the generated code adds the bounds that make each
-//! answer checked by the compiler (`__private::Scalar` for a field written
-//! `f64`, say).
+//! type is *written*, and where an answer skips or weakens a safety measure
+//! the generated code adds a bound on a sealed trait that makes the
+//! compiler confirm it: the sealed `__private::Scalar` for a field written
+//! `f64` whose check the derive skips, `__private::InertScalar` for one
+//! written `usize` whose walk it skips, the sealed `Float` (through
+//! `__private::confirm_float`) for a value the Enzyme backend hands to std
+//! as a float because it is written `f64`. Answers that only refuse (a `&`
+//! inside a `Duplicated` argument) or only word an error need no bound: an
+//! alias that hides what they look for reaches `ShadowCheck`, which no
+//! reference, pointer or cell implements.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;

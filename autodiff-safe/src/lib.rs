@@ -175,6 +175,13 @@ pub use autodiff_safe_derive::{
 /// copies clone it. It is spelled `unsafe` because the derive's promise then
 /// rests on you: no derivative may read or write that field's shadow, nor
 /// move an allocation into the field. Justify it in a `// SAFETY:` comment.
+/// A struct with a skipped field never has a fixed structure
+/// (`STRUCTURE_IS_FIXED`), so reverse mode refuses it behind `&mut`. The
+/// `unsafe` you write is re-emitted as an `unsafe` block at its own span, so
+/// `#![forbid(unsafe_code)]` and `#![deny(unsafe_code)]` report every
+/// opt-out (as they do `unsafe(Duplicated)` and the other `unsafe(..)`
+/// activities), and clippy's `undocumented_unsafe_blocks` asks for that
+/// comment.
 ///
 /// ```
 /// use autodiff_safe::{FloatTree, ShadowCheck};

@@ -787,19 +787,23 @@ fn recursion_through_self() {
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
 struct WithSkip {
     weights: Vec<f64>,
-    // SAFETY (test): no derivative touches these fields' shadows.
+    // SAFETY: (test) no derivative touches this field's shadow.
     #[shadow(unsafe(skip))]
     cache: Vec<f64>,
+    // SAFETY: (test) no derivative touches this field's shadow.
     #[shadow(unsafe(skip))]
     label: &'static str,
+    // SAFETY: (test) no derivative touches this field's shadow.
     #[shadow(unsafe(skip))]
     bias: f64,
 }
 
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
 enum EnumWithSkip {
+    // SAFETY: (test) no derivative touches this field's shadow.
     A(#[shadow(unsafe(skip))] Vec<f64>, f64),
     B {
+        // SAFETY: (test) no derivative touches this field's shadow.
         #[shadow(unsafe(skip))]
         cache: Vec<f32>,
         kept: Vec<f32>,
@@ -808,8 +812,10 @@ enum EnumWithSkip {
 
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
 struct TupleWithSkip(
+    // SAFETY: (test) no derivative touches this field's shadow.
     #[shadow(unsafe(skip))] Vec<f64>,
     Vec<f64>,
+    // SAFETY: (test) no derivative touches this field's shadow.
     #[shadow(unsafe(skip))] f64,
 );
 
@@ -817,6 +823,7 @@ struct TupleWithSkip(
 #[derive(ShadowCheck, Debug, Clone, PartialEq)]
 struct SkipGeneric<T> {
     x: f64,
+    // SAFETY: (test) no derivative touches this field's shadow.
     #[shadow(unsafe(skip))]
     meta: T,
 }

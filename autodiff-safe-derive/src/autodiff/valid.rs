@@ -28,7 +28,7 @@ pub fn activity_count(cx: &Ctxt, args: &Args, function: &Function<'_>) -> bool {
 /// A function without a body outside a trait with `#[autodiff_trait]`:
 /// only there can std differentiate each implementor's body.
 pub fn placement(cx: &Ctxt, entry: Entry, sig: &syn::Signature, has_body: bool, context: &Context) {
-    if has_body || matches!(context, Context::Trait) {
+    if has_body || matches!(context, Context::Trait(_)) {
         return;
     }
     let ident = &sig.ident;

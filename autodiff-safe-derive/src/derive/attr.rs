@@ -7,6 +7,8 @@ use crate::ctxt::Ctxt;
 /// What `#[shadow(..)]` says of one field.
 pub struct FieldAttrs {
     /// `#[shadow(unsafe(skip))]`: the field is neither checked nor visited.
+    /// The span is the user's `unsafe`, which the expansion re-emits for
+    /// `unsafe_code` to see.
     pub unsafe_skip: Option<proc_macro2::Span>,
 }
 
@@ -23,7 +25,7 @@ pub fn field_attrs(cx: &Ctxt, field: &syn::Field) -> FieldAttrs {
                         if attrs.unsafe_skip.is_some() {
                             cx.error_spanned_by(&inner.path, "duplicate `unsafe(skip)` on this field");
                         }
-                        attrs.unsafe_skip = Some(inner.path.span());
+                        attrs.unsafe_skip = Some(meta.path.span());
                         Ok(())
                     } else {
                         Err(inner.error(format!(

@@ -45,12 +45,19 @@ pub fn expand(container: &Container<'_>, derive: Derive) -> TokenStream {
             }
         }
     });
+    // Each `unsafe(skip)` re-emits its `unsafe` for `unsafe_code` to see.
+    let opt_outs: TokenStream = container
+        .all_fields()
+        .filter_map(|field| field.unsafe_skip)
+        .map(crate::optout::acknowledged)
+        .collect();
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
         const _: () = {
             #check
             #tree
+            #opt_outs
         };
     }
 }
@@ -59,7 +66,8 @@ pub fn expand(container: &Container<'_>, derive: Derive) -> TokenStream {
 struct Bounds {
     /// The trait that bounds the type parameters used by walked fields.
     param_trait: TokenStream,
-    /// Which scalar-named fields are bounded by `__private::Scalar`.
+    /// Which scalar-named fields are bounded by `__private::Scalar` (floats)
+    /// or `__private::InertScalar` (the others).
     scalars: Option<ScalarKind>,
     /// Whether every scalar-named field is bounded, not only `scalars`.
     all_scalars: bool,
@@ -131,10 +139,17 @@ fn bounded_generics(container: &Container<'_>, bounds: &Bounds) -> syn::Generics
         if field.unsafe_skip.is_none()
             && scalar_kind(ty).is_some_and(|kind| bounds.bounds_scalar(kind))
         {
-            // The scalar fast paths skip these fields; the bound proves that
-            // the name really is the primitive, not an alias.
+            // The scalar fast paths skip these fields; the bound, on a
+            // sealed trait, proves that the name really is the primitive,
+            // not an alias.
+            let sealed = if scalar_kind(ty) == Some(ScalarKind::Inert) {
+                "InertScalar"
+            } else {
+                "Scalar"
+            };
+            let sealed = syn::Ident::new(sealed, ty.span());
             where_clause.predicates.push(
-                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff_safe::__private_0_1::Scalar),
+                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff_safe::__private_0_1::#sealed),
             );
         }
         if field.unsafe_skip.is_some() && bounds.clone_skipped {
