@@ -35,6 +35,7 @@ use autodiff_safe::{Mismatch, ShadowCheck, autodiff_forward, autodiff_reverse};
 
 /// The reproducer of the issue: `x` and `c` swap buffers, so `x` ends with
 /// `c`'s, which has no shadow of its own.
+// SAFETY: broken on purpose: `swap` moves `c`'s buffer into `x`.
 #[autodiff_forward(d_swap, Dual, unsafe(Const), Dual)]
 fn swap(x: &mut Vec<f64>, c: &mut Vec<f64>) -> f64 {
     let s = x[0] * 2.0;
@@ -152,6 +153,7 @@ unsafe impl<T: ShadowCheck> ShadowCheck for Lying<T> {
 }
 
 /// The same move, in reverse mode.
+// SAFETY: broken on purpose, as for `swap`.
 #[autodiff_reverse(d_swap_rev, Duplicated, unsafe(Const), Active)]
 fn swap_rev(x: &mut Lying<Vec<f64>>, c: &mut Vec<f64>) -> f64 {
     let s = x.inner[0] * 2.0;

@@ -45,6 +45,7 @@ fn scratch(x: &[f64], work: &mut [f64]) -> f64 {
     work[0]
 }
 
+// SAFETY: `pool` only clears `spare`; it moves no allocation out of it.
 #[autodiff_forward(d_pool, Dual, unsafe(Const), Dual)]
 fn pool(x: &mut Vec<f64>, spare: &mut Vec<f64>) -> f64 {
     spare.clear();
