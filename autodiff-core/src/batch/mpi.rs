@@ -7,7 +7,7 @@
 //! use autodiff_safe::batch::Batch;
 //! use autodiff_safe::batch::mpi::MpiBatch as _;
 //!
-//! let universe = mpi::initialize().expect("MPI initialises once per process");
+//! let universe = autodiff_safe::batch::mpi::rsmpi::initialize().expect("MPI initialises once per process");
 //! let world = universe.world();
 //! let model = vec![1.0_f64, 2.0];
 //! let samples: Vec<f64> = (0..1000).map(f64::from).collect();
@@ -112,7 +112,19 @@ use mpi::datatype::{Partition, PartitionMut};
 use mpi::traits::{Communicator, CommunicatorCollectives, Equivalence, Root};
 
 use super::Batch;
+
 use crate::{FloatTree, Lanes, Mismatch, PathSegment, ShadowCheck, ShadowError, make_zero};
+/// The `mpi` crate (rsmpi) this module runs on, for `initialize` and the
+/// communicator traits without a second dependency line.
+///
+/// ```no_run
+/// use autodiff_safe::batch::mpi::rsmpi;
+/// use rsmpi::traits::Communicator;
+///
+/// let universe = rsmpi::initialize().unwrap();
+/// println!("rank {} of {}", universe.world().rank(), universe.world().size());
+/// ```
+pub use mpi as rsmpi;
 
 /// The chunks `[r k / R, (r + 1) k / R)` that rank `rank` of `ranks` owns,
 /// for `chunks` global chunks: contiguous and balanced (sizes differ by at
@@ -591,7 +603,7 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for MpiBatchError<E> {}
 /// use autodiff_safe::batch::Batch;
 /// use autodiff_safe::batch::mpi::MpiBatch as _;
 ///
-/// let universe = mpi::initialize().unwrap();
+/// let universe = autodiff_safe::batch::mpi::rsmpi::initialize().unwrap();
 /// let world = universe.world();
 /// let model = vec![0.5_f64];
 /// let samples = [1.0, 2.0, 3.0];
@@ -628,9 +640,9 @@ impl<M, S, C> fmt::Debug for Distributed<'_, '_, M, S, C> {
 /// ```no_run
 /// use autodiff_safe::batch::Batch;
 /// use autodiff_safe::batch::mpi::{sample_range, MpiBatch as _};
-/// use mpi::traits::Communicator;
+/// use autodiff_safe::batch::mpi::rsmpi::traits::Communicator;
 ///
-/// let universe = mpi::initialize().unwrap();
+/// let universe = autodiff_safe::batch::mpi::rsmpi::initialize().unwrap();
 /// let world = universe.world();
 /// let model = vec![0.5_f64];
 /// // Each rank loads only its own samples of the 1000.
@@ -890,7 +902,7 @@ where
     /// use autodiff_safe::batch::Batch;
     /// use autodiff_safe::batch::mpi::MpiBatch as _;
     ///
-    /// let universe = mpi::initialize().unwrap();
+    /// let universe = autodiff_safe::batch::mpi::rsmpi::initialize().unwrap();
     /// let model = vec![2.0_f64];
     /// let (loss, _) = Batch::new(&model, &[1.0, 2.0])
     ///     .over(&universe.world())
@@ -920,7 +932,7 @@ where
     /// use autodiff_safe::batch::Batch;
     /// use autodiff_safe::batch::mpi::MpiBatch as _;
     ///
-    /// let universe = mpi::initialize().unwrap();
+    /// let universe = autodiff_safe::batch::mpi::rsmpi::initialize().unwrap();
     /// let model = vec![2.0_f64];
     /// let err = Batch::new(&model, &[1.0, 2.0])
     ///     .over(&universe.world())
@@ -950,7 +962,7 @@ where
     /// use autodiff_safe::batch::Batch;
     /// use autodiff_safe::batch::mpi::MpiBatch as _;
     ///
-    /// let universe = mpi::initialize().unwrap();
+    /// let universe = autodiff_safe::batch::mpi::rsmpi::initialize().unwrap();
     /// let model = vec![2.0_f64];
     /// let (loss, _) = Batch::new(&model, &[1.0, 2.0])
     ///     .over(&universe.world())
