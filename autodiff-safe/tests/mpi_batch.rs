@@ -34,12 +34,12 @@ fn samples(n: usize) -> Vec<[f64; 2]> {
 
 /// A hand-written gradient whose sums round differently in every order.
 fn loss(m: &Model, s: &[f64; 2], dm: &mut Model) -> f64 {
-    let p = m.0.iter().enumerate().fold(m.2, |acc, (i, w)| {
+    let prediction = m.0.iter().enumerate().fold(m.2, |acc, (i, w)| {
         #[allow(clippy::cast_precision_loss, reason = "small test indices")]
         let k = i as f64 + 1.0;
         acc + w * (s[0] * k).sin()
     }) + f64::from(m.1[0]) * s[1];
-    let e = p - s[1] / 3.0;
+    let e = prediction - s[1] / 3.0;
     for (i, d) in dm.0.iter_mut().enumerate() {
         #[allow(clippy::cast_precision_loss, reason = "small test indices")]
         let k = i as f64 + 1.0;
@@ -62,6 +62,9 @@ fn bits(loss: f64, g: &Model) -> Vec<u64> {
 }
 
 type Outcome = Result<(), String>;
+
+/// A test: run on every rank with the world communicator.
+type Test = fn(&SimpleCommunicator) -> Outcome;
 
 fn size_rank(world: &SimpleCommunicator) -> (usize, usize) {
     (
@@ -314,7 +317,7 @@ fn main() {
     };
     let world = universe.world();
     let (size, rank) = size_rank(&world);
-    let tests: [(&str, fn(&SimpleCommunicator) -> Outcome); 7] = [
+    let tests: [(&str, Test); 7] = [
         ("bit_identity", bit_identity),
         ("same_on_every_rank", same_on_every_rank),
         ("first_failure_everywhere", first_failure_everywhere),
