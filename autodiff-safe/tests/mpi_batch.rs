@@ -140,9 +140,11 @@ fn first_failure_everywhere(world: &SimpleCommunicator) -> Outcome {
     let m = model();
     let all = samples(100);
     let chunk = 8;
-    // Fail at the first sample of the last rank's range, and at sample 90.
-    let first = sample_range(100, chunk, size, size - 1).start;
-    let failing = [first, 90];
+    // Fail on the last-but-one rank (sample 3 of its range), and later on
+    // the last rank (sample 97): the earlier one must win on every rank.
+    let owner = size.saturating_sub(2);
+    let first = sample_range(100, chunk, size, owner).start + 3;
+    let failing = [first, 97];
     let base = all.as_ptr().addr();
     let result = Batch::new(&m, &all)
         .chunk_size(chunk)
@@ -161,7 +163,7 @@ fn first_failure_everywhere(world: &SimpleCommunicator) -> Outcome {
         .in_field("w")
         .for_argument("m");
     match result {
-        Err(MpiBatchError::Sample { sample, error }) if rank == size - 1 => {
+        Err(MpiBatchError::Sample { sample, error }) if rank == owner => {
             if sample == first && error == expected {
                 Ok(())
             } else {
@@ -169,12 +171,12 @@ fn first_failure_everywhere(world: &SimpleCommunicator) -> Outcome {
             }
         }
         Err(MpiBatchError::Remote {
-            rank: owner,
+            rank: from,
             sample,
             message,
             error,
-        }) if rank != size - 1 => {
-            if owner == size - 1
+        }) if rank != owner => {
+            if from == owner
                 && sample == first
                 && message == expected.to_string()
                 && error.as_ref() == Some(&expected)
