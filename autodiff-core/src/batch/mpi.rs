@@ -996,7 +996,12 @@ where
         let chunks = self.total.div_ceil(chunk_size);
 
         // 1. Same model and right slices everywhere, or an error everywhere.
-        let [count, structure, value] = fingerprint(model);
+        // One rank agrees with itself: no hash to compute.
+        let [count, structure, value] = if size == 1 {
+            [0; 3]
+        } else {
+            fingerprint(model)
+        };
         let wrong = self
             .wrong_local
             .map_or(u64::MAX, |expected| expected as u64);
@@ -1076,7 +1081,7 @@ where
                     })
                 } else {
                     let nodes = local.unwrap_or_else(|_| Vec::new());
-                    Ok(self.reduce(&nodes, &all_nodes, chunks))
+                    Ok(self.reduce(nodes, &all_nodes, chunks))
                 }
             }
         };
@@ -1087,14 +1092,33 @@ where
     /// Step 4: the reduced loss and gradient, on every rank.
     fn reduce(
         &self,
+        nodes: Vec<(f64, M)>,
+        all_nodes: &[Vec<(usize, usize)>],
+        chunks: usize,
+    ) -> (f64, M) {
+        let model = self.local.model;
+        let (loss, grad) = if chunks == 0 {
+            (0.0, make_zero(model))
+        } else if let [_] = all_nodes {
+            // One rank: its only frontier node is `T(0, k)`, the result.
+            nodes
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| (0.0, make_zero(model)))
+        } else {
+            self.reduce_ranks(&nodes, all_nodes, chunks)
+        };
+        self.finish(loss, grad)
+    }
+
+    /// The reduction over several ranks (module docs, steps 1 and 2).
+    fn reduce_ranks(
+        &self,
         nodes: &[(f64, M)],
         all_nodes: &[Vec<(usize, usize)>],
         chunks: usize,
     ) -> (f64, M) {
         let model = self.local.model;
-        if chunks == 0 {
-            return (0.0, make_zero(model));
-        }
         // Losses: tiny, gathered whole and reduced by every rank.
         let losses: Vec<f64> = nodes.iter().map(|(loss, _)| *loss).collect();
         let counts: Vec<usize> = all_nodes.iter().map(Vec::len).collect();
@@ -1110,7 +1134,7 @@ where
         );
         let flat_nodes: Vec<(usize, usize)> = all_nodes.iter().flatten().copied().collect();
         let loss_of = |f: usize| vec![all_losses[f]];
-        let mut loss = top(0, chunks, &flat_nodes, &loss_of, |a, b| a + b)[0];
+        let loss = top(0, chunks, &flat_nodes, &loss_of, |a, b| a + b)[0];
 
         // Gradients: reduce-scatter by shard, top of the tree, all-gather.
         // Every rank knows the leaf counts (checked identical), so a rank
@@ -1148,6 +1172,11 @@ where
                 at32 += y.len();
             }
         });
+        (loss, grad)
+    }
+
+    /// The mean, if asked: divided once by `n`, by the same code as `Batch`.
+    fn finish(&self, mut loss: f64, mut grad: M) -> (f64, M) {
         if self.local.mean && self.total > 0 {
             // The same division as `Batch`: once, by `n`.
             #[allow(
