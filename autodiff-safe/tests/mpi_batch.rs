@@ -274,6 +274,31 @@ fn wrong_local_slice(world: &SimpleCommunicator) -> Outcome {
     }
 }
 
+/// Ranks that disagree on the chunk size: refused on every rank before
+/// any collective that depends on it, never a hang.
+fn chunk_size_differs(world: &SimpleCommunicator) -> Outcome {
+    let (size, rank) = size_rank(world);
+    let m = model();
+    let all = samples(50);
+    let chunk = if size > 1 && rank == size - 1 { 5 } else { 4 };
+    let result = Batch::new(&m, &all)
+        .chunk_size(chunk)
+        .over(world)
+        .try_gradient(|m, s, dm| Ok::<_, String>(loss(m, s, dm)));
+    match (size, result) {
+        (1, Ok(_)) => Ok(()),
+        (
+            _,
+            Err(MpiBatchError::BatchDiffers {
+                rank: r,
+                what: "the chunk size",
+            }),
+        ) if r == size - 1 => Ok(()),
+        (_, Err(e)) => Err(format!("rank {rank}: {e}")),
+        (_, Ok(_)) => Err(format!("rank {rank}: no error")),
+    }
+}
+
 /// The bytes of one step against the cost model of the module docs.
 fn bytes_match_cost_model(world: &SimpleCommunicator) -> Outcome {
     let (size, rank) = size_rank(world);
@@ -299,9 +324,10 @@ fn bytes_match_cost_model(world: &SimpleCommunicator) -> Outcome {
         want_sent += b * nodes[rank] * (len - shard(rank)) + b * shard(rank) * (size - 1);
         want_received += b * shard(rank) * (total - nodes[rank]) + b * (len - shard(rank));
     }
-    // Headers: 5 words of model check, 2 of status, the frontier losses.
-    want_sent += 8 * (5 + 2) * (size - 1) + 8 * nodes[rank] * (size - 1);
-    want_received += 8 * (5 + 2) * (size - 1) + 8 * (total - nodes[rank]);
+    // Headers: 8 words of model and setup check, 2 of status, the frontier
+    // losses.
+    want_sent += 8 * (8 + 2) * (size - 1) + 8 * nodes[rank] * (size - 1);
+    want_received += 8 * (8 + 2) * (size - 1) + 8 * (total - nodes[rank]);
     if (t.sent_bytes, t.received_bytes) == (want_sent as u64, want_received as u64) {
         Ok(())
     } else {
@@ -319,13 +345,14 @@ fn main() {
     };
     let world = universe.world();
     let (size, rank) = size_rank(&world);
-    let tests: [(&str, Test); 7] = [
+    let tests: [(&str, Test); 8] = [
         ("bit_identity", bit_identity),
         ("same_on_every_rank", same_on_every_rank),
         ("first_failure_everywhere", first_failure_everywhere),
         ("model_value_differs", model_value_differs),
         ("model_structure_differs", model_structure_differs),
         ("wrong_local_slice", wrong_local_slice),
+        ("chunk_size_differs", chunk_size_differs),
         ("bytes_match_cost_model", bytes_match_cost_model),
     ];
     let (mut passed, mut failed) = (0, 0);

@@ -540,6 +540,14 @@ pub enum MpiBatchError<E> {
         /// `"value"` or `"structure"`.
         what: &'static str,
     },
+    /// The batch on `rank` is not set up as on rank 0: another global
+    /// number of samples, chunk size, or sum instead of mean.
+    BatchDiffers {
+        /// The lowest rank that differs from rank 0.
+        rank: usize,
+        /// What differs.
+        what: &'static str,
+    },
     /// [`MpiBatch::over_local`] on `rank` got a slice of another length
     /// than its [`sample_range`].
     LocalSamples {
@@ -580,6 +588,11 @@ impl<E: fmt::Display> fmt::Display for MpiBatchError<E> {
                 "batch over MPI: the model on rank {rank} differs from rank 0 in {what} at \
                  `{path}` (float leaf {leaf}); every rank must hold the same model bits: \
                  broadcast the model from rank 0 before the first step"
+            ),
+            Self::BatchDiffers { rank, what } => write!(
+                f,
+                "batch over MPI: {what} on rank {rank} differs from rank 0; every rank must \
+                 build the same `Batch` (same global samples, chunk size, sum or mean)"
             ),
             Self::LocalSamples {
                 rank,
@@ -991,36 +1004,13 @@ where
         CALLS.fetch_add(1, Ordering::Relaxed);
         let start = Instant::now();
         let (size, rank) = size_rank(self.comm);
-        let model = self.local.model;
         let chunk_size = self.local.chunk_size;
         let chunks = self.total.div_ceil(chunk_size);
 
-        // 1. Same model and right slices everywhere, or an error everywhere.
-        // One rank agrees with itself: no hash to compute.
-        let [count, structure, value] = if size == 1 {
-            [0; 3]
-        } else {
-            fingerprint(model)
-        };
-        let wrong = self
-            .wrong_local
-            .map_or(u64::MAX, |expected| expected as u64);
-        let local_len = self.local.samples.len() as u64;
-        let heads = all_gather_words(self.comm, [count, structure, value, wrong, local_len]);
-        if let Some((r, h)) = heads.iter().enumerate().find(|(_, h)| h[3] != u64::MAX) {
-            add_nanos(&COMMUNICATE, start);
-            return Err(MpiBatchError::LocalSamples {
-                rank: r,
-                expected: usize::try_from(h[3]).unwrap_or(usize::MAX),
-                got: usize::try_from(h[4]).unwrap_or(usize::MAX),
-            });
-        }
-        if heads.iter().any(|h| h[..3] != heads[0][..3]) {
-            let error = self.model_difference(&heads);
-            add_nanos(&COMMUNICATE, start);
-            return Err(error);
-        }
+        // 1. Same model and setup everywhere, or an error everywhere.
+        let agreed = self.agree(size);
         add_nanos(&COMMUNICATE, start);
+        agreed?;
 
         // 2. This rank's frontier nodes, as `Batch::tree` computes them.
         let compute = Instant::now();
@@ -1087,6 +1077,60 @@ where
         };
         add_nanos(&COMMUNICATE, communicate);
         result
+    }
+
+    /// Step 1: every rank holds the same model (hash of its bits and
+    /// structure) and the same batch setup, and `over_local` got the right
+    /// slice; otherwise the same error on every rank.
+    fn agree<E>(&self, size: usize) -> Result<(), MpiBatchError<E>> {
+        let model = self.local.model;
+        let chunk_size = self.local.chunk_size;
+        // One rank agrees with itself: no hash to compute.
+        let [count, structure, value] = if size == 1 {
+            [0; 3]
+        } else {
+            fingerprint(model)
+        };
+        let wrong = self
+            .wrong_local
+            .map_or(u64::MAX, |expected| expected as u64);
+        let local_len = self.local.samples.len() as u64;
+        let setup = [
+            self.total as u64,
+            chunk_size as u64,
+            u64::from(self.local.mean),
+        ];
+        let heads = all_gather_words(
+            self.comm,
+            [
+                count, structure, value, wrong, local_len, setup[0], setup[1], setup[2],
+            ],
+        );
+        // Ranks that disagree on the chunking would make different
+        // collective calls: refuse before any of them.
+        if let Some((r, h)) = heads
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h[5..] != heads[0][5..])
+        {
+            let what = ["the number of samples", "the chunk size", "sum or mean"];
+            let field = (5..8).find(|&i| h[i] != heads[0][i]).unwrap_or(5);
+            return Err(MpiBatchError::BatchDiffers {
+                rank: r,
+                what: what[field - 5],
+            });
+        }
+        if let Some((r, h)) = heads.iter().enumerate().find(|(_, h)| h[3] != u64::MAX) {
+            return Err(MpiBatchError::LocalSamples {
+                rank: r,
+                expected: usize::try_from(h[3]).unwrap_or(usize::MAX),
+                got: usize::try_from(h[4]).unwrap_or(usize::MAX),
+            });
+        }
+        if heads.iter().any(|h| h[..3] != heads[0][..3]) {
+            return Err(self.model_difference(&heads));
+        }
+        Ok(())
     }
 
     /// Step 4: the reduced loss and gradient, on every rank.
@@ -1194,7 +1238,7 @@ where
     }
 
     /// Every rank's lowest differing leaf against rank 0's, and its path.
-    fn model_difference<E>(&self, heads: &[[u64; 5]]) -> MpiBatchError<E> {
+    fn model_difference<E>(&self, heads: &[[u64; 8]]) -> MpiBatchError<E> {
         let (_, rank) = size_rank(self.comm);
         let model = self.local.model;
         let mine = describe(model);
