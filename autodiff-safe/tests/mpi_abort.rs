@@ -3,8 +3,8 @@
 //! the job to fail fast with the abort message:
 //!
 //! - `panic`: the closure panics on the last rank's first sample;
-//! - `grow`: the closure grows `dmodel` on the last rank, so that chunk's
-//!   shadow check (which runs before any reduction) panics.
+//! - `grow`: the closure grows `dmodel` in rank 0's last chunk, so that
+//!   chunk's shadow check (which runs before any reduction) panics.
 //!
 //! Without the abort, the other ranks would wait in the next collective
 //! forever: the stage's timeout would fail instead.
@@ -24,6 +24,10 @@ fn main() {
     let samples: Vec<(usize, f64)> = (0..64_u32).map(|i| (i as usize, f64::from(i))).collect();
     let model = vec![1.0_f64, 2.0];
     let last = sample_range(64, 4, size, size - 1).start;
+    // The first sample of rank 0's last chunk: on 3 ranks (chunks 0..5)
+    // that chunk is a frontier node alone, `T(4, 5)`, reduced without any
+    // `axpy` on its rank: only the chunk's own shadow check catches it.
+    let grow_at = sample_range(64, 4, size, 0).end - 4;
     let (loss, _) = Batch::new(&model, &samples)
         .chunk_size(4)
         .over(&world)
@@ -33,7 +37,7 @@ fn main() {
                 !(on_last && case == "panic"),
                 "a closure panics on sample {index}"
             );
-            if on_last && case == "grow" {
+            if index == grow_at && case == "grow" {
                 dm.push(0.0);
             }
             dm[0] += s;
