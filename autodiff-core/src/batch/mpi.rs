@@ -56,6 +56,18 @@
 //!    same tree on every rank. With [`mean`](Batch::mean), the loss and each
 //!    leaf are divided by `n` once, by the same code as `Batch`.
 //!
+//! # Threads per rank
+//!
+//! Inside a frontier node the chunks run as in `Batch`: on the current rayon
+//! pool with the `rayon` feature. rsmpi's communicators are not `Sync`, so a
+//! closure capturing one cannot be passed to `ThreadPool::install`: size the
+//! global pool instead (`RAYON_NUM_THREADS`, or `ThreadPoolBuilder::build_global`).
+//! The bits do not depend on it.
+//!
+//! With one rank, the only frontier node is `T(0, k)` itself: it is returned
+//! as it is (no hash, no flattening), so the `mpi` path costs two all-gathers
+//! of a few words more than `Batch`.
+//!
 //! # Cost model
 //!
 //! With `P` float leaves of `b` bytes, `R` ranks, `k` chunks and `F_r` frontier
