@@ -281,6 +281,11 @@ fn add_nanos(counter: &AtomicU64, since: Instant) {
 /// decoded on the others. Every host runs the same binary, so the encoding
 /// needs no versioning.
 ///
+/// A [`ShadowError`] crosses whole: mismatch, path, argument, function,
+/// shadow and lane. Its names are `&'static str`, so decoding leaks each
+/// distinct name once (they are interned: a job that decodes the same error
+/// every step does not grow).
+///
 /// ```
 /// use autodiff_safe::batch::mpi::CrossRank;
 /// use autodiff_safe::ShadowError;
