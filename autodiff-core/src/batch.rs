@@ -87,6 +87,9 @@
 use std::convert::Infallible;
 use std::fmt;
 
+#[cfg(feature = "mpi")]
+pub mod mpi;
+
 use crate::{FloatTree, ShadowCheck, make_zero};
 
 /// Samples per chunk unless [`Batch::chunk_size`] sets it.
