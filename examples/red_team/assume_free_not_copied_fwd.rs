@@ -10,7 +10,7 @@ mod common;
 use std::process::ExitCode;
 
 use autodiff_safe::autodiff_forward;
-use common::{Ws, panics, report, shares};
+use common::{panics, report, shares};
 
 #[autodiff_forward(d_f, Dual, Dual)]
 fn f(x: &mut Vec<f64>) -> f64 {

@@ -8,7 +8,7 @@ mod common;
 use std::process::ExitCode;
 
 use autodiff_safe::autodiff_forward;
-use common::{Ws, panics, report, shares};
+use common::{panics, report, shares};
 
 #[derive(autodiff_safe::ShadowCheck, Debug, Clone)]
 pub struct Named {
