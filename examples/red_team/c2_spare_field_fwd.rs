@@ -14,7 +14,7 @@ use common::{Ws, panics, report, shares};
 fn f(x: &mut Ws) -> f64 {
     let s = x.buf[0] * 3.0;
     {
-        let slot = &mut x.buf.spare_capacity_mut()[100];
+        let slot = &mut x.buf.spare_capacity_mut()[0];
         slot.write(s);
     }
     s

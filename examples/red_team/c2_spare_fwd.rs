@@ -14,7 +14,7 @@ use common::{panics, report, shares};
 fn f(x: &mut Vec<f64>) -> f64 {
     let s = x[0] * 3.0;
     {
-        let slot = &mut x.spare_capacity_mut()[100];
+        let slot = &mut x.spare_capacity_mut()[0];
         slot.write(s);
     }
     s
