@@ -1,9 +1,9 @@
 //! The red team (issue 17, Enzyme tier): every run-time probe in
 //! `examples/red_team/` is run under valgrind, and must give the outcome its
 //! row of `EXPECTED` names, with zero memcheck errors. `.ci/run` runs the same
-//! binaries under AddressSanitizer. Probes that must be refused at compile
+//! binaries under `AddressSanitizer`. Probes that must be refused at compile
 //! time are trybuild cases in `ui-tests/tests/ui-enzyme/red-team/`;
-//! SOUNDNESS.md holds the whole table.
+//! `SOUNDNESS.md` holds the whole table.
 //!
 //! ```text
 //! RUSTFLAGS=-Zautodiff=Enable CARGO_TARGET_DIR=target/enzyme-tier cargo +nightly test --profile enzyme -p autodiff-safe-examples --features enzyme --test red_team -- --nocapture
