@@ -63,3 +63,79 @@ fn two_float_struct_by_value_is_wrong_in_raw_std_and_right_when_checked() {
     assert_ne!(raw, correct);
     assert_eq!(safe, correct);
 }
+
+thread_local! {
+    /// A pointer the differentiated function reads from a global: no
+    /// signature shows it (issue 17, class 10).
+    static SCALE: std::cell::Cell<Option<&'static Vec<f64>>> = const { std::cell::Cell::new(None) };
+}
+
+#[autodiff_safe::autodiff_forward(d_scaled, Dual, Dual)]
+fn scaled(x: &[f64]) -> f64 {
+    x[0] * SCALE.get().map_or(1.0, |s| s[0])
+}
+
+/// The same value passed as a `Const` argument: the documented fix.
+#[autodiff_safe::autodiff_forward(d_scaled_const, Dual, Const, Dual)]
+fn scaled_const(x: &[f64], scale: &[f64]) -> f64 {
+    x[0] * scale[0]
+}
+
+/// Set in the child process that runs the crashing derivative.
+const CLASS10_CHILD: &str = "AUTODIFF_SAFE_CLASS10_CHILD";
+
+/// The child's half of `global_pointer_read_in_forward_mode_is_a_sigsegv`:
+/// does nothing unless the parent set `CLASS10_CHILD`.
+#[test]
+fn class10_child() {
+    if std::env::var_os(CLASS10_CHILD).is_none() {
+        return;
+    }
+    SCALE.set(Some(Box::leak(Box::new(vec![3.0]))));
+    let (value, tangent) = d_scaled(&[2.0], &[1.0]);
+    println!("class 10 child: value {value}, tangent {tangent}");
+}
+
+/// Class 10 of issue 17, a limit of this Enzyme: forward mode through a
+/// pointer read from a `thread_local!` (or a `static`) inside the
+/// differentiated function reads address 0 (SIGSEGV): Enzyme looks for a
+/// shadow of the global that rustc never made. Reverse mode makes rustc
+/// abort on an Enzyme assertion instead (a compile error, safe), so it
+/// cannot live in this file. The child process must die of SIGSEGV; the day
+/// it does not, this Enzyme is fixed and the README's compatibility table
+/// and SOUNDNESS.md must change. The fix, pass the value as a `Const`
+/// argument, is checked right here too.
+#[test]
+fn global_pointer_read_in_forward_mode_is_a_sigsegv() {
+    use std::os::unix::process::ExitStatusExt as _;
+    assert_eq!(d_scaled_const(&[2.0], &[1.0], &[3.0]), (6.0, 3.0));
+    let output = std::process::Command::new(std::env::current_exe().expect("own test binary"))
+        .args([
+            "--exact",
+            "class10_child",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(CLASS10_CHILD, "1")
+        .output()
+        .expect("the test binary runs itself");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!(
+        "class 10 child: {:?}; stdout: {}",
+        output.status,
+        stdout.trim()
+    );
+    assert_eq!(
+        output.status.signal(),
+        Some(11),
+        "the forward derivative through a global pointer no longer dies of SIGSEGV \
+         (status {:?}, stdout {stdout}): this Enzyme changed; update the README's \
+         compatibility table and SOUNDNESS.md",
+        output.status
+    );
+    assert!(
+        !stdout.contains("class 10 child: value"),
+        "the child returned from the derivative before the signal: {stdout}"
+    );
+}

@@ -11,3 +11,12 @@ fn ui_enzyme() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui-enzyme/*.rs");
 }
+
+/// The red team's compile-time refusals (issue 17; the table is in
+/// SOUNDNESS.md): each case must be refused with the argument named and the
+/// fix.
+#[test]
+fn ui_enzyme_red_team() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui-enzyme/red-team/*.rs");
+}
