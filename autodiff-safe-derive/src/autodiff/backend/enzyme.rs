@@ -341,6 +341,11 @@ fn raw_call(plan: &Plan<'_>, placement: &Placement<'_>, primal: &HiddenPrimal) -
                     quote!(&mut ::core::mem::ManuallyDrop::new(#name)),
                     quote!(&mut ::core::mem::ManuallyDrop<#ty>),
                 )
+            } else if is_mut_reference(&param.ty) {
+                // Reborrowed, as a plain argument would be: `exact` is
+                // generic, so it would move the `&mut`, which the checks
+                // after the call still read. `&mut *x` has `x`'s own type.
+                (quote!(&mut *#name), ty)
             } else {
                 (quote!(#name), ty)
             };
@@ -559,4 +564,12 @@ fn take(name: &syn::Ident) -> TokenStream {
         // take.
         unsafe { ::core::mem::ManuallyDrop::take(#name) }
     }
+}
+
+/// Whether a derivative parameter's type is written `&mut ..`.
+fn is_mut_reference(ty: &TokenStream) -> bool {
+    matches!(
+        syn::parse2::<syn::Type>(ty.clone()),
+        Ok(syn::Type::Reference(reference)) if reference.mutability.is_some()
+    )
 }
