@@ -244,14 +244,61 @@ pub fn structure_rules(plan: &Plan<'_>) -> TokenStream {
              `unsafe(Duplicated)` (an `unsafe fn`: the function must neither replace an \
              allocation nor change a variant in it)"
         );
-        tokens.extend(quote_spanned! {span=>
-            const {
-                ::core::assert!(
-                    <#checked as ::autodiff_safe::ShadowCheck>::STRUCTURE_IS_FIXED,
-                    #message,
-                );
-            }
+        let assert = quote_spanned! {span=>
+            ::core::assert!(
+                <#checked as ::autodiff_safe::ShadowCheck>::STRUCTURE_IS_FIXED,
+                #message,
+            );
+        };
+        // A `const` item is evaluated even where the derivative is never
+        // used, by `cargo check` too; an inline `const { .. }` only where the
+        // derivative is instantiated, but it can name the function's
+        // generics and `Self`.
+        tokens.extend(if nameable_in_nested_item(plan, &checked) {
+            quote_spanned!(span=> const _: () = { #assert };)
+        } else {
+            quote_spanned!(span=> const { #assert })
         });
     }
     tokens
+}
+
+/// Whether an item nested in the derivative's body can name `ty`: in a free
+/// function (an associated one may use its impl's generics, which a nested
+/// item cannot), a type that mentions none of the function's own generics,
+/// no `Self` and no lifetime but `'static`.
+fn nameable_in_nested_item(plan: &Plan<'_>, ty: &syn::Type) -> bool {
+    if plan.function.is_associated() {
+        return false;
+    }
+    let generics = &plan.function.sig.generics;
+    let names: Vec<String> = generics
+        .type_params()
+        .map(|param| param.ident.to_string())
+        .chain(generics.const_params().map(|param| param.ident.to_string()))
+        .collect();
+    nameable_tokens(ty.to_token_stream(), &names)
+}
+
+fn nameable_tokens(tokens: TokenStream, generics: &[String]) -> bool {
+    let mut after_quote = false;
+    for token in tokens {
+        let nameable = match &token {
+            proc_macro2::TokenTree::Group(group) => nameable_tokens(group.stream(), generics),
+            proc_macro2::TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                let lifetime_ok = !after_quote || name == "static";
+                lifetime_ok && name != "Self" && name != "impl" && !generics.contains(&name)
+            }
+            proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => true,
+        };
+        if !nameable {
+            return false;
+        }
+        after_quote = matches!(
+            &token,
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '\''
+        );
+    }
+    true
 }

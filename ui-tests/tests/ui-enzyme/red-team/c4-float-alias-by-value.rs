@@ -9,8 +9,12 @@ mod fake {
     pub type f64 = Vec<core::primitive::f64>;
 }
 
+// Imported, so that it is written as the single segment the by-value float
+// path looks for (`fake::f64`, a path, is not taken for a float).
+use fake::f64;
+
 #[autodiff_safe::autodiff_forward(d_f, Dual, Dual)]
-fn f(x: fake::f64) -> core::primitive::f64 {
+fn f(x: f64) -> core::primitive::f64 {
     x[0] * 2.0
 }
 
