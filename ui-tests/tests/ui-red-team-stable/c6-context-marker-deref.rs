@@ -36,8 +36,11 @@ pub trait Tr {}
 impl Tr for Inner {}
 
 impl Outer {
-    #[autodiff_safe::__autodiff_context(impl Tr for Inner {})]
+    // After the attribute, where `#[autodiff_impl]` puts it, so that the
+    // attribute reads it (placed first, it expands to nothing and the method
+    // is an ordinary inherent one, checked as `Outer`).
     #[autodiff_safe::autodiff_reverse(d_sum, Duplicated, Active)]
+    #[autodiff_safe::__autodiff_context(impl Tr for Inner {})]
     fn sum(&self) -> f64 {
         self.w.iter().sum()
     }
