@@ -3,7 +3,7 @@
 
 use super::Tolerance;
 
-/// Full or fast comparison; see the [module docs](self).
+/// Full or fast comparison; see the [module docs](crate::gradcheck).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Every leaf against its own central difference.
