@@ -292,6 +292,15 @@ fn add_nanos(counter: &AtomicU64, since: Instant) {
 ///
 /// let err = ShadowError::length(2, 1).in_field("w").for_argument("m");
 /// assert_eq!(ShadowError::decode(&err.encode()), Some(err));
+/// // Every kind of mismatch crosses, the checks after the call's too.
+/// for err in [
+///     ShadowError::capacity(16, 2).in_field("buf"),
+///     ShadowError::shared_allocation().for_argument("x"),
+///     ShadowError::replaced_allocation().in_derivative("d_f", "dx_0"),
+///     ShadowError::batch_length(2, 3, 5),
+/// ] {
+///     assert_eq!(ShadowError::decode(&err.encode()), Some(err));
+/// }
 /// ```
 pub trait CrossRank: Sized {
     /// The bytes to send.
@@ -434,6 +443,13 @@ impl CrossRank for ShadowError {
                 w.usize(*primal);
                 w.usize(*shadow);
             }
+            Mismatch::Capacity { primal, shadow } => {
+                w.word(5);
+                w.usize(*primal);
+                w.usize(*shadow);
+            }
+            Mismatch::SharedAllocation => w.word(6),
+            Mismatch::ReplacedAllocation => w.word(7),
         }
         // Innermost segment first: the order the builder pushes them in.
         w.usize(self.segments().len());
@@ -482,6 +498,9 @@ impl CrossRank for ShadowError {
                 ShadowError::strides(primal, r.list(word)?)
             }
             4 => ShadowError::batch_length(r.usize()?, r.usize()?, r.usize()?),
+            5 => ShadowError::capacity(r.usize()?, r.usize()?),
+            6 => ShadowError::shared_allocation(),
+            7 => ShadowError::replaced_allocation(),
             _ => return None,
         };
         for _ in 0..r.usize()? {
