@@ -25,6 +25,10 @@
 #![cfg(feature = "enzyme")]
 #![feature(autodiff)]
 #![allow(
+    clippy::undocumented_unsafe_blocks,
+    reason = "the `unsafe(Const)` opt-outs sit inside attribute arguments, where clippy does not read the `// SAFETY:` comment above the attribute"
+)]
+#![allow(
     clippy::float_cmp,
     clippy::ptr_arg,
     clippy::replace_box,

@@ -473,8 +473,8 @@ fn gradcheck_every_construct() {
     check(gradcheck_d_vec_out(
         &x,
         &mut vec![0.0; 3],
-        &mut vec![0.0; 3],
-        &mut vec![1.0, 0.5, -2.0],
+        &mut [0.0; 3],
+        &mut [1.0, 0.5, -2.0],
         1.0,
     ));
     check(gradcheck_d_rosen(1.0, 3.0, 1.0));
