@@ -224,3 +224,15 @@ fn capacities_do_not_matter_to_arithmetic() {
     let (mut p, mut v) = (y.clone(), y);
     zip_map([&x], [&mut p, &mut v], |_| {}).unwrap();
 }
+
+/// A mask value other than 0 and 1 scales the update (a per-leaf learning
+/// rate), in both precisions.
+#[test]
+fn fractional_masks_scale_the_update() {
+    let mut y = vec![1.0_f64, 1.0];
+    axpy_masked(2.0, &vec![1.0, 3.0], &vec![0.5, 0.25], &mut y).unwrap();
+    assert_eq!(y, [2.0, 2.5]);
+    let mut y32 = vec![1.0_f32, 1.0];
+    axpy_masked(2.0, &vec![1.0_f32, 3.0], &vec![0.5_f32, 0.25], &mut y32).unwrap();
+    assert_eq!(y32, [2.0, 2.5]);
+}
