@@ -461,3 +461,11 @@ fn chunks_run_on_several_threads_unless_sequential() {
     assert_eq!(threads.lock().expect("no poisoning").len(), 1);
     assert_eq!(bits(loss, &grad), bits(seq_loss, &seq_grad));
 }
+
+#[test]
+fn debug_shows_the_chunking() {
+    let model = vec![0.0];
+    let samples = [0_usize; 3];
+    let text = format!("{:?}", Batch::new(&model, &samples).chunk_size(2));
+    assert!(text.contains("chunk_size: 2"), "{text}");
+}
