@@ -270,7 +270,7 @@ impl ShadowError {
     ///     .repaired("zeros of the primal's structure");
     /// assert_eq!(err.repair(), Some("zeros of the primal's structure"));
     /// assert!(err.to_string().ends_with(
-    ///     "`bx_0` now holds zeros of the primal's structure (its old allocations are leaked, not freed)"
+    ///     "`bx_0` now holds zeros of the primal's structure; its old allocations are leaked, not freed"
     /// ));
     /// ```
     #[must_use]
@@ -638,7 +638,7 @@ impl ShadowError {
             let shadow = self.inner.shadow.unwrap_or("the shadow");
             write!(
                 f,
-                "; `{shadow}` now holds {repair} (its old allocations are leaked, not freed)"
+                "; `{shadow}` now holds {repair}; its old allocations are leaked, not freed"
             )?;
         }
         Ok(())

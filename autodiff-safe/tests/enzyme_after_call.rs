@@ -65,8 +65,8 @@ fn forward_a_buffer_swapped_in_from_a_const_argument_is_found_and_repaired() {
          allocation: the function moved it there from memory that has no shadow (a `Const` \
          argument, a cell or a global), and Enzyme stored it into both; mark the argument it \
          came from `Dual` or `Duplicated`, or pass the float storage as a slice (`&mut [f64]`); \
-         `bx_0` now holds zeros of the primal's structure (its `make_zero`) (its old \
-         allocations are leaked, not freed)"
+         `bx_0` now holds zeros of the primal's structure (its `make_zero`); its old \
+         allocations are leaked, not freed"
     );
     // The primal owns `c`'s old buffer alone; the shadow is a fresh zero of
     // its structure (capacity included), so both can be used and dropped.
